@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages tokenfab needs, only those missing (apt-get; sudo when not root).
+# Works offline from everything but Debian's package archive.
+set -euo pipefail
+packages=(
+  cmake make g++ pkg-config
+  libsimgrid-dev libboost-graph-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
+  googletest libgtest-dev libcli11-dev nlohmann-json3-dev
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "tokenfab: installing missing Debian packages: ${missing[*]}" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,263 @@
+#include "sim/config/scenario.hpp"
+
+#include <filesystem>
+
+namespace tokenfab {
+namespace {
+
+constexpr std::int64_t kMaxTokens = 100'000'000;  // longer than any model context
+
+const Schema<FixedLength>& fixed_schema() {
+  static const Schema<FixedLength> s = Schema<FixedLength>("fixed", "Every request has the same length.")
+                                           .integer<std::int64_t>("value", &FixedLength::value, std::nullopt,
+                                                                  "Tokens.", Check::Positive, kMaxTokens);
+  return s;
+}
+
+const Schema<UniformLength>& uniform_schema() {
+  static const Schema<UniformLength> s =
+      Schema<UniformLength>("uniform", "Uniform integer lengths in [min, max].")
+          .integer<std::int64_t>("min", &UniformLength::min, std::nullopt, "Smallest length.", Check::Positive, kMaxTokens)
+          .integer<std::int64_t>("max", &UniformLength::max, std::nullopt, "Largest length.", Check::Positive, kMaxTokens)
+          .validate([](const YamlNode& n, const UniformLength& u) {
+            if (u.max < u.min) n.child("max")->fail("is below min", fmt::format("max >= {}", u.min));
+          });
+  return s;
+}
+
+template <class D>
+void check_clip(const YamlNode& n, const D& d) {
+  if (d.max != 0 && d.max < d.min) n.child("max")->fail("is below min", fmt::format("max >= {} (or 0 for no cap)", d.min));
+}
+
+const Schema<NormalLength>& normal_schema() {
+  static const Schema<NormalLength> s =
+      Schema<NormalLength>("normal", "Normal lengths, rounded and clipped to [min, max].")
+          .number("mean", &NormalLength::mean, std::nullopt, "Mean, tokens.", Check::Positive, "tokens")
+          .number("stddev", &NormalLength::stddev, std::nullopt, "Standard deviation, tokens.", Check::NonNegative,
+                  "tokens")
+          .integer<std::int64_t>("min", &NormalLength::min, 1, "Lower clip.", Check::Positive, kMaxTokens)
+          .integer<std::int64_t>("max", &NormalLength::max, 0, "Upper clip (0 = the model's context).",
+                                 Check::NonNegative, kMaxTokens)
+          .validate(check_clip<NormalLength>);
+  return s;
+}
+
+const Schema<LognormalLength>& lognormal_schema() {
+  static const Schema<LognormalLength> s =
+      Schema<LognormalLength>("lognormal", "Log-normal lengths with a given mean, rounded and clipped to [min, max].")
+          .number("mean", &LognormalLength::mean, std::nullopt, "Mean of the lengths, tokens.", Check::Positive,
+                  "tokens")
+          .number("sigma", &LognormalLength::sigma, std::nullopt, "Standard deviation of log(length).",
+                  Check::NonNegative)
+          .integer<std::int64_t>("min", &LognormalLength::min, 1, "Lower clip.", Check::Positive, kMaxTokens)
+          .integer<std::int64_t>("max", &LognormalLength::max, 0, "Upper clip (0 = the model's context).",
+                                 Check::NonNegative, kMaxTokens)
+          .validate(check_clip<LognormalLength>);
+  return s;
+}
+
+const VariantSchema<LengthDistribution>& length_schema() {
+  static const VariantSchema<LengthDistribution> s = VariantSchema<LengthDistribution>("length distribution", "dist")
+                                                         .alternative("fixed", fixed_schema())
+                                                         .alternative("uniform", uniform_schema())
+                                                         .alternative("normal", normal_schema())
+                                                         .alternative("lognormal", lognormal_schema());
+  return s;
+}
+
+const Schema<PoissonArrivals>& poisson_schema() {
+  static const Schema<PoissonArrivals> s =
+      Schema<PoissonArrivals>("poisson", "Poisson arrivals (exponential gaps).")
+          .number("rate", &PoissonArrivals::rate, std::nullopt, "Mean arrival rate.", Check::Positive, "requests/s");
+  return s;
+}
+
+const Schema<ConstantArrivals>& constant_schema() {
+  static const Schema<ConstantArrivals> s =
+      Schema<ConstantArrivals>("constant", "Evenly spaced arrivals.")
+          .number("rate", &ConstantArrivals::rate, std::nullopt, "Arrival rate.", Check::Positive, "requests/s");
+  return s;
+}
+
+const VariantSchema<ArrivalProcess>& arrivals_schema() {
+  static const VariantSchema<ArrivalProcess> s = VariantSchema<ArrivalProcess>("arrival process", "process")
+                                                     .alternative("poisson", poisson_schema())
+                                                     .alternative("constant", constant_schema());
+  return s;
+}
+
+const Schema<SyntheticWorkload>& synthetic_schema() {
+  static const Schema<SyntheticWorkload> s =
+      Schema<SyntheticWorkload>("synthetic", "Seeded synthetic traffic.")
+          .variant("arrivals", &SyntheticWorkload::arrivals, arrivals_schema(), std::nullopt,
+                   "Arrival process, e.g. {process: poisson, rate: 4}.")
+          .variant("input_tokens", &SyntheticWorkload::input_tokens, length_schema(), std::nullopt,
+                   "Prompt lengths, e.g. {dist: lognormal, mean: 1024, sigma: 0.6}.")
+          .variant("output_tokens", &SyntheticWorkload::output_tokens, length_schema(), std::nullopt,
+                   "Output lengths, e.g. {dist: fixed, value: 256}.");
+  return s;
+}
+
+const Schema<TraceWorkload>& trace_schema() {
+  static const Schema<TraceWorkload> s =
+      Schema<TraceWorkload>("trace", "Replay a CSV trace with columns arrival_time (s), input_tokens, output_tokens.")
+          .text("path", &TraceWorkload::path, std::nullopt, "Trace file, relative to the scenario file.")
+          .number("time_scale", &TraceWorkload::time_scale, 1.0, "Multiplies arrival times (0.5 = twice the rate).");
+  return s;
+}
+
+const Schema<WorkloadConfig>& workload_schema() {
+  static const Schema<WorkloadConfig> s =
+      Schema<WorkloadConfig>("workload", "Where requests come from: exactly one of synthetic or trace.")
+          .optional_section("synthetic", &WorkloadConfig::synthetic, synthetic_schema(), "Generated traffic.")
+          .optional_section("trace", &WorkloadConfig::trace, trace_schema(), "Replayed traffic.")
+          .integer<std::int64_t>("requests", &WorkloadConfig::requests, 0,
+                                 "Stop after this many arrivals (0 = no limit).", Check::NonNegative)
+          .optional_quantity("duration", &WorkloadConfig::duration, Dimension::Time,
+                             "Stop arrivals after this simulated time.")
+          .validate([](const YamlNode& n, const WorkloadConfig& w) {
+            if (w.synthetic.has_value() == w.trace.has_value())
+              n.fail(w.synthetic ? "both synthetic and trace are given" : "neither synthetic nor trace is given",
+                     "exactly one of synthetic or trace");
+            if (w.synthetic && w.requests == 0 && !w.duration)
+              n.fail("synthetic traffic has no end", "requests > 0 or a duration");
+          });
+  return s;
+}
+
+const std::vector<std::pair<std::string, Precision>>& precisions() { return precision_choices(); }
+
+const Schema<Precisions>& precision_schema() {
+  static const Schema<Precisions> s =
+      Schema<Precisions>("precision", "Number formats per tensor class.")
+          .choice("weights", &Precisions::weights, precisions(), "fp8", "Weights (and GEMM math: W8A8, W4A4).")
+          .choice("activations", &Precisions::activations, precisions(), "bf16", "Activations exchanged between GPUs.")
+          .choice("kv_cache", &Precisions::kv_cache, precisions(), "fp8", "KV cache.");
+  return s;
+}
+
+const Schema<DeploymentConfig>& deployment_schema() {
+  static const Schema<DeploymentConfig> s =
+      Schema<DeploymentConfig>("deployment", "How the model is placed on the platform's GPUs.")
+          .integer<int>("replicas", &DeploymentConfig::replicas, 1, "Identical serving replicas.", Check::Positive, 1 << 20)
+          .integer<int>("tp", &DeploymentConfig::tp, 1, "Tensor-parallel GPUs per replica.", Check::Positive, 4096)
+          .section("precision", &DeploymentConfig::precision, precision_schema(), "Number formats.")
+          .boolean("allow_cross_domain", &DeploymentConfig::allow_cross_domain, false,
+                   "Let a replica span NVLink domains (refused by default).");
+  return s;
+}
+
+const Schema<ServingConfig>& serving_schema() {
+  static const Schema<ServingConfig> s =
+      Schema<ServingConfig>("serving", "Continuous batching with chunked prefill and a paged KV cache.")
+          .integer<std::int64_t>("max_batched_tokens", &ServingConfig::max_batched_tokens, 8192,
+                                 "Token budget of one iteration (prefill chunks plus decodes).", Check::Positive,
+                                 kMaxTokens)
+          .integer<int>("max_num_seqs", &ServingConfig::max_num_seqs, 256, "Most sequences in one iteration.",
+                        Check::Positive, 1 << 20)
+          .integer<int>("kv_block_tokens", &ServingConfig::kv_block_tokens, 16, "Tokens per paged-KV block.",
+                        Check::Positive, 1 << 16)
+          .number("memory_reserve", &ServingConfig::memory_reserve, 0.1,
+                  "Fraction of device memory kept for activations and runtime (not KV).", Check::UnitInterval)
+          .boolean("chunked_prefill", &ServingConfig::chunked_prefill, true,
+                   "Split prompts longer than the token budget across iterations.");
+  return s;
+}
+
+const Schema<EfficiencyOverride>& efficiency_override_schema() {
+  static const Schema<EfficiencyOverride> s =
+      Schema<EfficiencyOverride>("efficiency", "Overrides of the device's row in models/catalog/efficiency.yaml.")
+          .custom(ParamDoc("flops", "number", "from table", false, "Fraction of peak FLOP/s.", "0 < x <= 1"),
+                  [](const std::optional<YamlNode>& n, const YamlNode&, EfficiencyOverride& o) {
+                    if (n) enforce(*n, *(o.flops = n->as_number()), Check::Fraction);
+                  })
+          .custom(ParamDoc("memory", "number", "from table", false, "Fraction of peak memory bandwidth.", "0 < x <= 1"),
+                  [](const std::optional<YamlNode>& n, const YamlNode&, EfficiencyOverride& o) {
+                    if (n) enforce(*n, *(o.memory = n->as_number()), Check::Fraction);
+                  })
+          .custom(ParamDoc("network", "number", "from table", false, "Fraction of link bandwidth.", "0 < x <= 1"),
+                  [](const std::optional<YamlNode>& n, const YamlNode&, EfficiencyOverride& o) {
+                    if (n) enforce(*n, *(o.network = n->as_number()), Check::Fraction);
+                  })
+          .optional_quantity("iteration_overhead", &EfficiencyOverride::iteration_overhead, Dimension::Time,
+                             "Fixed time per iteration.", Check::NonNegative);
+  return s;
+}
+
+const Schema<PerfModelConfig>& perf_model_schema() {
+  static const Schema<PerfModelConfig> s =
+      Schema<PerfModelConfig>("perf_model", "How one engine iteration is priced.")
+          .text("name", &PerfModelConfig::name, "roofline", "Registered performance model (roofline).")
+          .choice("all_reduce", &PerfModelConfig::all_reduce,
+                  std::vector<std::pair<std::string, AllReduceAlgo>>{
+                      {"auto", AllReduceAlgo::Auto}, {"ring", AllReduceAlgo::Ring}, {"tree", AllReduceAlgo::Tree}},
+                  "auto", "TP all-reduce algorithm (auto = the faster per message).")
+          .section("efficiency", &PerfModelConfig::efficiency, efficiency_override_schema(),
+                   "Efficiency overrides (default: the device's calibrated row).")
+          .validate([](const YamlNode& n, const PerfModelConfig& p) {
+            const auto names = PerfModelRegistry::instance().names();
+            if (std::find(names.begin(), names.end(), p.name) == names.end()) {
+              std::string list;
+              for (const auto& x : names) list += (list.empty() ? "" : ", ") + x;
+              (n.child("name") ? *n.child("name") : n).fail(fmt::format("no performance model named '{}'", p.name),
+                                                            "one of: " + list);
+            }
+          });
+  return s;
+}
+
+const Schema<SimulationConfig>& simulation_schema() {
+  static const Schema<SimulationConfig> s =
+      Schema<SimulationConfig>("simulation", "Engine limits.")
+          .optional_quantity("max_time", &SimulationConfig::max_time, Dimension::Time,
+                             "Stop at this simulated time; unfinished requests are reported in flight.");
+  return s;
+}
+
+const Schema<OutputConfig>& output_schema() {
+  static const Schema<OutputConfig> s =
+      Schema<OutputConfig>("output", "Where results go.")
+          .text("dir", &OutputConfig::dir, "", "Output folder (default out/<name>; -o overrides).")
+          .boolean("requests_csv", &OutputConfig::requests_csv, true, "Write requests.csv (one row per request).");
+  return s;
+}
+
+}  // namespace
+
+const Schema<Scenario>& scenario_schema() {
+  static const Schema<Scenario> s =
+      Schema<Scenario>("scenario", "One simulation run.")
+          .text("name", &Scenario::name, "", "Run name (default: the file name without .yaml).")
+          .text("description", &Scenario::description, "", "Free text, copied to the report.")
+          .integer<std::uint64_t>("seed", &Scenario::seed, 1, "Seed of every random choice.", Check::NonNegative)
+          .text("platform", &Scenario::platform, std::nullopt, "SimGrid platform XML, relative to this file.")
+          .text("model", &Scenario::model, std::nullopt, "LLM catalog name (tokenfab list) or a YAML path.")
+          .section("deployment", &Scenario::deployment, deployment_schema(), "Replicas and parallelism.")
+          .section("serving", &Scenario::serving, serving_schema(), "Batching and KV cache.")
+          .section("perf_model", &Scenario::perf_model, perf_model_schema(), "Iteration pricing.")
+          .section("workload", &Scenario::workload, workload_schema(), "Traffic.")
+          .section("simulation", &Scenario::simulation, simulation_schema(), "Engine limits.")
+          .section("output", &Scenario::output, output_schema(), "Outputs.");
+  return s;
+}
+
+Scenario load_scenario(const std::string& path) {
+  const YamlNode doc = YamlNode::load_file(path);
+  if (!doc.is_map()) doc.fail(fmt::format("the file holds {}", doc.kind_noun()), "a map of scenario sections");
+  Scenario sc = scenario_schema().read(doc);
+  sc.file = path;
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  auto resolve = [&](const std::string& p) {
+    if (p.empty() || std::filesystem::path(p).is_absolute()) return p;
+    return (dir / p).lexically_normal().string();
+  };
+  sc.platform = resolve(sc.platform);
+  if (sc.workload.trace) sc.workload.trace->path = resolve(sc.workload.trace->path);
+  if (sc.model.find('/') != std::string::npos) sc.model = resolve(sc.model);
+  if (sc.name.empty()) sc.name = std::filesystem::path(path).stem().string();
+  if (sc.output.dir.empty()) sc.output.dir = "out/" + sc.name;
+  return sc;
+}
+
+}  // namespace tokenfab

@@ -1,0 +1,222 @@
+#include "sim/engine/simulation.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+
+#include <simgrid/Exception.hpp>
+#include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Engine.hpp>
+#include <spdlog/spdlog.h>
+
+#include "models/catalog.hpp"
+#include "models/efficiency.hpp"
+#include "models/perf/roofline.hpp"
+#include "sim/engine/progress.hpp"
+#include "sim/platform/platform.hpp"
+#include "sim/serving/replica_actor.hpp"
+
+namespace tokenfab {
+namespace {
+
+std::unique_ptr<simgrid::s4u::Engine> make_engine(const RunOptions& opt) {
+  // SimGrid is quiet unless the user asks (--sg-log); its options reach it through --sg-cfg.
+  std::vector<std::string> args{"tokenfab", "--log=root.thresh:critical", "--log=root.fmt:%m%n"};
+  for (const auto& c : opt.sg_cfg) args.push_back("--cfg=" + c);
+  for (const auto& l : opt.sg_log) args.push_back("--log=" + l);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  int argc = static_cast<int>(argv.size());
+  return std::make_unique<simgrid::s4u::Engine>(&argc, argv.data());
+}
+
+void load_platform(simgrid::s4u::Engine& engine, const std::string& file) {
+  if (!std::filesystem::exists(file)) throw ConfigError({file, 0, 0}, "", "platform file not found");
+  try {
+    engine.load_platform(file);
+  } catch (const std::exception& e) {
+    std::string msg = e.what();
+    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+    throw ConfigError({file, 0, 0}, "", "SimGrid cannot load this platform: " + msg);
+  }
+}
+
+Efficiency effective_efficiency(const Catalog& catalog, const std::string& device, const EfficiencyOverride& o) {
+  Efficiency e = efficiency_for(catalog, device);
+  if (o.flops) e.flops = *o.flops;
+  if (o.memory) e.memory = *o.memory;
+  if (o.network) e.network = *o.network;
+  if (o.iteration_overhead) e.iteration_overhead = *o.iteration_overhead;
+  return e;
+}
+
+struct PreparedReplica {
+  ReplicaInfo info;
+  ReplicaSetup setup;
+  std::vector<simgrid::s4u::Host*> hosts;
+  std::int64_t kv_blocks = 0;
+};
+
+// Placement, device and memory checks; all before any actor starts.
+std::vector<PreparedReplica> prepare(const Scenario& sc, const Catalog& catalog, const LlmSpec& model,
+                                     const PlatformView& platform) {
+  std::vector<PreparedReplica> out;
+  const auto placement = place_replicas(platform, sc);
+  for (std::size_t r = 0; r < placement.size(); ++r) {
+    const auto& gpus = placement[r];
+    for (const auto& g : gpus) {
+      if (g.device != gpus.front().device)
+        throw ConfigError({sc.file, 0, 0}, "deployment",
+                          fmt::format("replica {} mixes devices {} and {}", r, gpus.front().device, g.device),
+                          "replicas on GPUs of one model");
+    }
+    PreparedReplica p;
+    p.setup.model = model;
+    try {
+      p.setup.device = catalog.device(gpus.front().device);
+    } catch (const ConfigError& e) {
+      throw ConfigError({platform.file, 0, 0}, fmt::format("host '{}': tokenfab:device", gpus.front().host->get_name()),
+                        e.problem(), e.expected());
+    }
+    p.setup.precision = sc.deployment.precision;
+    p.setup.tp = sc.deployment.tp;
+    p.setup.all_reduce = sc.perf_model.all_reduce;
+    p.setup.efficiency = effective_efficiency(catalog, p.setup.device.name, sc.perf_model.efficiency);
+    if (gpus.size() > 1) {
+      const PathInfo path = path_between(gpus[0].host, gpus[1].host);
+      p.setup.link_bandwidth = path.bandwidth;
+      p.setup.link_latency = path.latency;
+    }
+    for (const auto& prec : {sc.deployment.precision.weights}) {
+      if (!p.setup.device.supports(prec))
+        throw ConfigError({sc.file, 0, 0}, "deployment.precision.weights",
+                          fmt::format("device {} has no {} support in its catalog entry", p.setup.device.name,
+                                      precision_name(prec)),
+                          "a precision the device supports");
+    }
+    for (const auto& g : gpus) p.hosts.push_back(g.host);
+
+    // KV capacity per GPU: memory minus the reserve minus the weight shard.
+    auto perf = PerfModelRegistry::instance().create("roofline", p.setup);
+    const auto* roof = dynamic_cast<const RooflineModel*>(perf.get());
+    const double mem = p.setup.device.memory.capacity->value;
+    const double usable = mem * (1.0 - sc.serving.memory_reserve);
+    const double weights = roof->weight_bytes_per_device();
+    const double kv_per_token = roof->kv_bytes_per_token_per_device();
+    const double min_kv = kv_per_token * sc.serving.kv_block_tokens;
+    if (weights + min_kv > usable)
+      throw ConfigError({sc.file, 0, 0}, "deployment",
+                        fmt::format("{} does not fit on {} x {}: weights need {:.1f} GB per GPU plus KV, but only "
+                                    "{:.1f} GB of {:.1f} GB is usable after the {:.0f}% reserve",
+                                    model.name, sc.deployment.tp, p.setup.device.name, weights / 1e9, usable / 1e9,
+                                    mem / 1e9, sc.serving.memory_reserve * 100),
+                        "a larger tp, a smaller precision, or a device with more memory");
+    const auto kv_tokens = static_cast<std::int64_t>((usable - weights) / kv_per_token);
+    p.kv_blocks = kv_tokens / sc.serving.kv_block_tokens;
+
+    p.info.index = static_cast<int>(r);
+    p.info.device = p.setup.device.name;
+    for (const auto& g : gpus) p.info.hosts.push_back(g.host->get_name());
+    p.info.tp = sc.deployment.tp;
+    p.info.weight_bytes_per_gpu = weights;
+    p.info.kv_bytes_per_token_per_gpu = kv_per_token;
+    p.info.kv_capacity_tokens = p.kv_blocks * sc.serving.kv_block_tokens;
+    p.info.link_bandwidth = p.setup.link_bandwidth;
+    p.info.link_latency = p.setup.link_latency;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace
+
+void check_scenario(const Scenario& sc, const RunOptions& opt) {
+  const Catalog catalog(opt.catalog_root.empty() ? Catalog::default_root() : opt.catalog_root);
+  const LlmSpec model = catalog.llm(sc.model);
+  auto engine = make_engine(opt);
+  load_platform(*engine, sc.platform);
+  const PlatformView platform = inspect_platform(*engine, sc.platform);
+  (void)prepare(sc, catalog, model, platform);
+  if (sc.workload.trace && !std::filesystem::exists(sc.workload.trace->path))
+    throw ConfigError({sc.file, 0, 0}, "workload.trace.path", "file not found: " + sc.workload.trace->path);
+}
+
+RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
+  const Catalog catalog(opt.catalog_root.empty() ? Catalog::default_root() : opt.catalog_root);
+  const LlmSpec model = catalog.llm(sc.model);
+  auto engine = make_engine(opt);
+  load_platform(*engine, sc.platform);
+  const PlatformView platform = inspect_platform(*engine, sc.platform);
+  auto prepared = prepare(sc, catalog, model, platform);
+  auto source = make_request_source(sc, model.max_context);
+
+  RunResult result;
+  result.scenario = sc;
+  RunCounters counters;
+  Progress progress(opt.progress);
+  std::vector<RequestRecord>& records = result.records;
+  auto sink = [&records, &counters](RequestRecord&& r) {
+    counters.finished += 1;
+    records.push_back(std::move(r));
+  };
+
+  SchedulerLimits limits;
+  limits.max_batched_tokens = sc.serving.max_batched_tokens;
+  limits.max_num_seqs = sc.serving.max_num_seqs;
+  limits.chunked_prefill = sc.serving.chunked_prefill;
+  limits.max_context = model.max_context;
+
+  std::vector<std::unique_ptr<ReplicaRuntime>> replicas;
+  std::vector<ReplicaRuntime*> targets;
+  for (auto& p : prepared) {
+    auto perf = PerfModelRegistry::instance().create(sc.perf_model.name, p.setup);
+    BatchScheduler scheduler(limits, KvCache(p.kv_blocks, sc.serving.kv_block_tokens), p.info.index, sink);
+    replicas.push_back(std::make_unique<ReplicaRuntime>(p.info.index, p.hosts, std::move(perf), std::move(scheduler)));
+    targets.push_back(replicas.back().get());
+    result.replicas.push_back(p.info);
+  }
+  for (auto& rt : replicas)
+    simgrid::s4u::Actor::create("replica" + std::to_string(rt->index), rt->hosts.front(),
+                                ReplicaActor(*rt, counters, progress));
+  simgrid::s4u::Actor::create("frontend", platform.frontend, FrontendActor(*source, targets, counters));
+
+  spdlog::info("running {}: {} on {} replica(s) of {} x {}", sc.name, model.name, replicas.size(), sc.deployment.tp,
+               prepared.front().info.device);
+  if (sc.simulation.max_time) {
+    engine->run_until(*sc.simulation.max_time);
+  } else {
+    engine->run();
+  }
+  progress.finish();
+  const double end = simgrid::s4u::Engine::get_clock();
+
+  // Requests still held by a replica, or sent but not yet received, are in flight.
+  std::uint64_t held = 0;
+  for (auto& rt : replicas) {
+    for (auto& r : rt->scheduler.in_flight()) {
+      records.push_back(std::move(r));
+      ++held;
+    }
+  }
+  const std::uint64_t accounted = counters.finished + held;
+  if (accounted < counters.arrived) {
+    spdlog::info("{} request(s) were on their way to a replica when the run stopped", counters.arrived - accounted);
+  }
+  std::sort(records.begin(), records.end(),
+            [](const RequestRecord& a, const RequestRecord& b) { return a.request.id < b.request.id; });
+  double busy_gpu_seconds = 0;
+  std::uint64_t iterations = 0;
+  int gpus = 0;
+  for (auto& rt : replicas) {
+    busy_gpu_seconds += rt->busy_seconds * static_cast<double>(rt->hosts.size());
+    iterations += rt->iterations;
+    gpus += static_cast<int>(rt->hosts.size());
+  }
+  result.summary = summarize(records, end, busy_gpu_seconds, gpus, iterations);
+  // Requests in transit have no record; count them so that arrived = completed + rejected + in flight.
+  result.summary.in_flight += counters.arrived - accounted;
+  result.summary.arrived = counters.arrived;
+  return result;
+}
+
+}  // namespace tokenfab

@@ -1,0 +1,30 @@
+// What happened to one request: the raw material of every latency metric.
+#pragma once
+
+#include <string>
+
+#include "sim/workload/request.hpp"
+
+namespace tokenfab {
+
+enum class Outcome { Completed, Rejected, InFlight };
+std::string outcome_name(Outcome o);
+
+struct RequestRecord {
+  Request request;
+  Outcome outcome = Outcome::InFlight;
+  std::string reason;            // why it was rejected (empty otherwise)
+  int replica = -1;              // replica that served it
+  double first_scheduled = -1;   // start of the iteration that first processed it (-1: never)
+  double first_token = -1;       // end of the iteration that produced its first output token
+  double completion = -1;        // end of the iteration that produced its last output token
+
+  double ttft() const { return first_token - request.arrival; }
+  double e2e() const { return completion - request.arrival; }
+  double queueing() const { return first_scheduled - request.arrival; }
+  // Mean time per output token after the first; defined for outputs longer than one token.
+  bool has_tpot() const { return request.output_tokens > 1; }
+  double tpot() const { return (completion - first_token) / static_cast<double>(request.output_tokens - 1); }
+};
+
+}  // namespace tokenfab

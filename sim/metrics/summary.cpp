@@ -1,0 +1,81 @@
+#include "sim/metrics/summary.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace tokenfab {
+
+std::string outcome_name(Outcome o) {
+  switch (o) {
+    case Outcome::Completed: return "completed";
+    case Outcome::Rejected: return "rejected";
+    case Outcome::InFlight: return "in_flight";
+  }
+  return "?";
+}
+
+double percentile(const std::vector<double>& sorted, double q) {
+  if (sorted.empty()) return 0;
+  const double pos = q * static_cast<double>(sorted.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(pos));
+  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+  const double frac = pos - static_cast<double>(lo);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * frac;
+}
+
+Distribution describe(std::vector<double> v) {
+  Distribution d;
+  d.count = v.size();
+  if (v.empty()) return d;
+  std::sort(v.begin(), v.end());
+  d.mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+  d.p50 = percentile(v, 0.50);
+  d.p90 = percentile(v, 0.90);
+  d.p99 = percentile(v, 0.99);
+  d.max = v.back();
+  return d;
+}
+
+Summary summarize(const std::vector<RequestRecord>& records, double sim_time, double gpu_busy_seconds, int gpus,
+                  std::uint64_t iterations) {
+  Summary s;
+  s.sim_time = sim_time;
+  s.iterations = iterations;
+  std::vector<double> ttft, tpot, e2e, queueing;
+  bool any = false;
+  for (const auto& r : records) {
+    ++s.arrived;
+    s.first_arrival = any ? std::min(s.first_arrival, r.request.arrival) : r.request.arrival;
+    any = true;
+    switch (r.outcome) {
+      case Outcome::Rejected: ++s.rejected; break;
+      case Outcome::InFlight: ++s.in_flight; break;
+      case Outcome::Completed:
+        ++s.completed;
+        s.input_tokens += r.request.input_tokens;
+        s.output_tokens += r.request.output_tokens;
+        s.last_completion = std::max(s.last_completion, r.completion);
+        ttft.push_back(r.ttft());
+        e2e.push_back(r.e2e());
+        queueing.push_back(r.queueing());
+        if (r.has_tpot()) tpot.push_back(r.tpot());
+        break;
+    }
+  }
+  s.window = s.completed > 0 ? s.last_completion - s.first_arrival : 0;
+  if (s.window > 0) {
+    s.requests_per_s = static_cast<double>(s.completed) / s.window;
+    s.input_tokens_per_s = static_cast<double>(s.input_tokens) / s.window;
+    s.output_tokens_per_s = static_cast<double>(s.output_tokens) / s.window;
+    s.total_tokens_per_s = s.input_tokens_per_s + s.output_tokens_per_s;
+  }
+  s.ttft = describe(std::move(ttft));
+  s.tpot = describe(std::move(tpot));
+  s.e2e = describe(std::move(e2e));
+  s.queueing = describe(std::move(queueing));
+  s.gpu_busy_fraction = (sim_time > 0 && gpus > 0) ? gpu_busy_seconds / (sim_time * gpus) : 0;
+  return s;
+}
+
+}  // namespace tokenfab

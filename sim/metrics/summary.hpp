@@ -1,0 +1,45 @@
+// Run-level figures computed from the request records (definitions: docs/metrics.md).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/metrics/request_record.hpp"
+
+namespace tokenfab {
+
+struct Distribution {
+  std::size_t count = 0;
+  double mean = 0, p50 = 0, p90 = 0, p99 = 0, max = 0;
+};
+
+// Percentile with linear interpolation between closest ranks (numpy's default); `sorted` ascending.
+double percentile(const std::vector<double>& sorted, double q);
+Distribution describe(std::vector<double> values);
+
+struct Summary {
+  std::uint64_t arrived = 0;
+  std::uint64_t completed = 0;
+  std::uint64_t rejected = 0;
+  std::uint64_t in_flight = 0;
+  double first_arrival = 0;  // s
+  double last_completion = 0;
+  double window = 0;         // first arrival -> last completion, s
+  double sim_time = 0;       // simulated time when the run ended
+  std::int64_t input_tokens = 0;   // of completed requests
+  std::int64_t output_tokens = 0;  // of completed requests
+  double requests_per_s = 0;
+  double input_tokens_per_s = 0;
+  double output_tokens_per_s = 0;
+  double total_tokens_per_s = 0;
+  Distribution ttft, tpot, e2e, queueing;
+  double gpu_busy_fraction = 0;  // busy GPU-seconds / (GPUs x sim_time)
+  std::uint64_t iterations = 0;
+};
+
+// `records` holds every arrived request, whatever its outcome.
+Summary summarize(const std::vector<RequestRecord>& records, double sim_time, double gpu_busy_seconds, int gpus,
+                  std::uint64_t iterations);
+
+}  // namespace tokenfab

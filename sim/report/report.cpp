@@ -1,0 +1,119 @@
+#include "sim/report/report.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+#include <nlohmann/json.hpp>
+
+#include "models/core/units.hpp"
+
+namespace tokenfab {
+namespace {
+
+nlohmann::ordered_json dist_json(const Distribution& d) {
+  return {{"count", d.count}, {"mean", d.mean}, {"p50", d.p50}, {"p90", d.p90}, {"p99", d.p99}, {"max", d.max}};
+}
+
+std::string ms(double s) { return fmt::format("{:.1f}", s * 1e3); }
+
+}  // namespace
+
+void print_summary_table(std::ostream& out, const RunResult& run) {
+  const Summary& s = run.summary;
+  const auto& sc = run.scenario;
+  fmt::print(out, "tokenfab: {}\n", sc.name);
+  for (const auto& r : run.replicas) {
+    fmt::print(out, "  replica {}: {} x {} (tp {}), weights {:.1f} GB/GPU, KV capacity {} tokens\n", r.index, r.tp,
+               r.device, r.tp, r.weight_bytes_per_gpu / 1e9, r.kv_capacity_tokens);
+  }
+  fmt::print(out, "\n");
+  fmt::print(out, "  {:<28} {:>14}\n", "requests arrived", s.arrived);
+  fmt::print(out, "  {:<28} {:>14}\n", "requests completed", s.completed);
+  fmt::print(out, "  {:<28} {:>14}\n", "requests rejected", s.rejected);
+  fmt::print(out, "  {:<28} {:>14}\n", "requests in flight at end", s.in_flight);
+  fmt::print(out, "  {:<28} {:>14.3f}\n", "simulated time (s)", s.sim_time);
+  fmt::print(out, "  {:<28} {:>14.2f}\n", "requests/s", s.requests_per_s);
+  fmt::print(out, "  {:<28} {:>14.1f}\n", "input tokens/s", s.input_tokens_per_s);
+  fmt::print(out, "  {:<28} {:>14.1f}\n", "output tokens/s", s.output_tokens_per_s);
+  fmt::print(out, "  {:<28} {:>14.3f}\n", "GPU busy fraction", s.gpu_busy_fraction);
+  fmt::print(out, "\n  {:<12} {:>10} {:>10} {:>10} {:>10}\n", "latency (ms)", "mean", "p50", "p90", "p99");
+  for (const auto& [name, d] : {std::pair<const char*, const Distribution&>{"TTFT", s.ttft},
+                                {"TPOT", s.tpot},
+                                {"E2E", s.e2e},
+                                {"queueing", s.queueing}}) {
+    fmt::print(out, "  {:<12} {:>10} {:>10} {:>10} {:>10}\n", name, ms(d.mean), ms(d.p50), ms(d.p90), ms(d.p99));
+  }
+}
+
+std::string summary_json(const RunResult& run) {
+  const Summary& s = run.summary;
+  const auto& sc = run.scenario;
+  nlohmann::ordered_json j;
+  j["schema_version"] = kSummarySchemaVersion;
+  j["scenario"] = {{"name", sc.name}, {"seed", sc.seed}, {"model", sc.model}, {"platform", sc.platform}};
+  nlohmann::ordered_json reps = nlohmann::ordered_json::array();
+  for (const auto& r : run.replicas) {
+    reps.push_back({{"index", r.index},
+                    {"device", r.device},
+                    {"tp", r.tp},
+                    {"hosts", r.hosts},
+                    {"weight_bytes_per_gpu", r.weight_bytes_per_gpu},
+                    {"kv_bytes_per_token_per_gpu", r.kv_bytes_per_token_per_gpu},
+                    {"kv_capacity_tokens", r.kv_capacity_tokens},
+                    {"link_bandwidth_Bps", r.link_bandwidth},
+                    {"link_latency_s", r.link_latency}});
+  }
+  j["replicas"] = reps;
+  j["requests"] = {{"arrived", s.arrived}, {"completed", s.completed}, {"rejected", s.rejected}, {"in_flight", s.in_flight}};
+  j["time"] = {{"sim_time_s", s.sim_time},
+               {"first_arrival_s", s.first_arrival},
+               {"last_completion_s", s.last_completion},
+               {"window_s", s.window}};
+  j["throughput"] = {{"requests_per_s", s.requests_per_s},
+                     {"input_tokens_per_s", s.input_tokens_per_s},
+                     {"output_tokens_per_s", s.output_tokens_per_s},
+                     {"total_tokens_per_s", s.total_tokens_per_s},
+                     {"input_tokens", s.input_tokens},
+                     {"output_tokens", s.output_tokens}};
+  j["latency_s"] = {{"ttft", dist_json(s.ttft)},
+                    {"tpot", dist_json(s.tpot)},
+                    {"e2e", dist_json(s.e2e)},
+                    {"queueing", dist_json(s.queueing)}};
+  j["utilisation"] = {{"gpu_busy_fraction", s.gpu_busy_fraction}, {"iterations", s.iterations}};
+  return j.dump(2) + "\n";
+}
+
+void write_requests_csv(std::ostream& out, const RunResult& run) {
+  out << "id,arrival_s,input_tokens,output_tokens,outcome,replica,first_scheduled_s,first_token_s,completion_s,"
+         "ttft_s,tpot_s,e2e_s,reason\n";
+  for (const auto& r : run.records) {
+    const bool done = r.outcome == Outcome::Completed;
+    fmt::print(out, "{},{:.9f},{},{},{},{},", r.request.id, r.request.arrival, r.request.input_tokens,
+               r.request.output_tokens, outcome_name(r.outcome), r.replica);
+    auto t = [&](bool ok, double v) { return ok ? fmt::format("{:.9f}", v) : std::string(); };
+    fmt::print(out, "{},{},{},{},{},{},", t(r.first_scheduled >= 0, r.first_scheduled), t(r.first_token >= 0, r.first_token),
+               t(done, r.completion), t(done, done ? r.ttft() : 0), t(done && r.has_tpot(), done && r.has_tpot() ? r.tpot() : 0),
+               t(done, done ? r.e2e() : 0));
+    // Reasons never contain quotes; quote them because they may contain commas.
+    out << (r.reason.empty() ? "" : "\"" + r.reason + "\"") << "\n";
+  }
+}
+
+std::vector<std::string> write_outputs(const RunResult& run, const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  std::vector<std::string> written;
+  const std::string summary_path = dir + "/summary.json";
+  std::ofstream(summary_path) << summary_json(run);
+  written.push_back(summary_path);
+  if (run.scenario.output.requests_csv) {
+    const std::string path = dir + "/requests.csv";
+    std::ofstream csv(path);
+    write_requests_csv(csv, run);
+    written.push_back(path);
+  }
+  return written;
+}
+
+}  // namespace tokenfab

@@ -1,0 +1,41 @@
+#include "sim/workload/request_source.hpp"
+
+#include "sim/workload/csv_trace.hpp"
+#include "sim/workload/synthetic.hpp"
+
+namespace tokenfab {
+namespace {
+
+// Applies the workload's request-count and duration limits to any source.
+class LimitedSource : public RequestSource {
+ public:
+  LimitedSource(std::unique_ptr<RequestSource> inner, std::int64_t max_requests, std::optional<double> duration)
+      : inner_(std::move(inner)), max_requests_(max_requests), duration_(duration) {}
+  std::optional<Request> next() override {
+    if (max_requests_ > 0 && count_ >= max_requests_) return std::nullopt;
+    auto r = inner_->next();
+    if (!r || (duration_ && r->arrival > *duration_)) return std::nullopt;
+    ++count_;
+    return r;
+  }
+
+ private:
+  std::unique_ptr<RequestSource> inner_;
+  std::int64_t max_requests_;
+  std::optional<double> duration_;
+  std::int64_t count_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<RequestSource> make_request_source(const Scenario& sc, std::int64_t max_context) {
+  std::unique_ptr<RequestSource> inner;
+  if (sc.workload.synthetic) {
+    inner = std::make_unique<SyntheticSource>(*sc.workload.synthetic, sc.seed, max_context);
+  } else {
+    inner = std::make_unique<CsvTraceSource>(sc.workload.trace->path, sc.workload.trace->time_scale);
+  }
+  return std::make_unique<LimitedSource>(std::move(inner), sc.workload.requests, sc.workload.duration);
+}
+
+}  // namespace tokenfab
