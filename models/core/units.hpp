@@ -35,6 +35,6 @@ std::string dimension_expected(Dimension dim);
 std::string si_unit(Dimension dim);
 
 // Human-readable rendering with a decimal prefix, e.g. 3.35e12 B/s -> "3.35 TB/s".
-std::string format_quantity(double si_value, Dimension dim);
+std::string format_quantity(double value_si, Dimension dim);
 
 }  // namespace tokenfab
