@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <memory>
 
 #include <simgrid/Exception.hpp>
@@ -62,9 +63,23 @@ std::vector<PreparedReplica> prepare(const Scenario& sc, const Catalog& catalog,
                                      const PlatformView& platform) {
   std::vector<PreparedReplica> out;
   const auto placement = place_replicas(platform, sc);
+  // Each device entry is read once, however many GPUs name it; an unknown name is reported with
+  // the GPU's host before any other placement problem.
+  std::map<std::string, DeviceSpec> devices;
+  auto device_of = [&](const GpuHost& g) -> const DeviceSpec& {
+    auto it = devices.find(g.device);
+    if (it != devices.end()) return it->second;
+    try {
+      return devices.emplace(g.device, catalog.device(g.device)).first->second;
+    } catch (const ConfigError& e) {
+      throw ConfigError({platform.file, 0, 0}, fmt::format("host '{}': tokenfab:device", g.host->get_name()),
+                        e.problem(), e.expected());
+    }
+  };
   for (std::size_t r = 0; r < placement.size(); ++r) {
     const auto& gpus = placement[r];
     for (const auto& g : gpus) {
+      (void)device_of(g);
       if (g.device != gpus.front().device)
         throw ConfigError({sc.file, 0, 0}, "deployment",
                           fmt::format("replica {} mixes devices {} and {}", r, gpus.front().device, g.device),
@@ -72,12 +87,7 @@ std::vector<PreparedReplica> prepare(const Scenario& sc, const Catalog& catalog,
     }
     PreparedReplica p;
     p.setup.model = model;
-    try {
-      p.setup.device = catalog.device(gpus.front().device);
-    } catch (const ConfigError& e) {
-      throw ConfigError({platform.file, 0, 0}, fmt::format("host '{}': tokenfab:device", gpus.front().host->get_name()),
-                        e.problem(), e.expected());
-    }
+    p.setup.device = device_of(gpus.front());
     p.setup.precision = sc.deployment.precision;
     p.setup.tp = sc.deployment.tp;
     p.setup.all_reduce = sc.perf_model.all_reduce;
