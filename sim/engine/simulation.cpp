@@ -28,7 +28,15 @@ std::unique_ptr<simgrid::s4u::Engine> make_engine(const RunOptions& opt) {
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   int argc = static_cast<int>(argv.size());
-  return std::make_unique<simgrid::s4u::Engine>(&argc, argv.data());
+  try {
+    return std::make_unique<simgrid::s4u::Engine>(&argc, argv.data());
+  } catch (const std::exception& e) {
+    // SimGrid lists every valid key after the first line; the first line says what is wrong.
+    std::string msg = e.what();
+    msg = msg.substr(0, msg.find('\n'));
+    throw ConfigError({"command line", 0, 0}, "--sg-cfg/--sg-log", "SimGrid refuses the option: " + msg,
+                      "a SimGrid configuration item (see SimGrid's --help-cfg)");
+  }
 }
 
 void load_platform(simgrid::s4u::Engine& engine, const std::string& file) {
@@ -198,6 +206,7 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
     engine->run();
   }
   progress.finish();
+  if (counters.input_error) std::rethrow_exception(counters.input_error);
   const double end = simgrid::s4u::Engine::get_clock();
 
   // Requests still held by a replica, or sent but not yet received, are in flight.

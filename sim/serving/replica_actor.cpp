@@ -77,6 +77,15 @@ void ReplicaActor::operator()() {
 }
 
 void FrontendActor::operator()() {
+  try {
+    replay();
+  } catch (const std::exception&) {
+    counters_.input_error = std::current_exception();
+    simgrid::s4u::Actor::kill_all();
+  }
+}
+
+void FrontendActor::replay() {
   std::size_t next = 0;  // round-robin routing
   while (auto r = source_.next()) {
     if (r->arrival > simgrid::s4u::Engine::get_clock()) simgrid::s4u::this_actor::sleep_until(r->arrival);

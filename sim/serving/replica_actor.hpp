@@ -2,6 +2,7 @@
 // per serving replica that runs continuous-batching iterations on its GPUs.
 #pragma once
 
+#include <exception>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -25,6 +26,9 @@ struct InboxMessage {
 struct RunCounters {
   std::uint64_t arrived = 0;
   std::uint64_t finished = 0;  // completed or rejected
+  // A bad input found mid-run (e.g. a malformed trace row): the run stops and it is rethrown
+  // after the engine returns, so that it reaches the user as an ordinary config error.
+  std::exception_ptr input_error;
 };
 
 // One replica's state, owned by the simulation and outliving its actor.
@@ -59,6 +63,7 @@ class FrontendActor {
   void operator()();
 
  private:
+  void replay();
   RequestSource& source_;
   std::vector<ReplicaRuntime*> replicas_;
   RunCounters& counters_;

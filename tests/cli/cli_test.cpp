@@ -91,5 +91,16 @@ TEST(Cli, NoProgressLineWhenStderrIsNotATerminal) {
   EXPECT_NE(r.err.find("[0.000000] info: running quickstart"), std::string::npos) << r.err;
 }
 
+TEST(Cli, SimGridOptionsReachSimGrid) {
+  const std::string dir = test::temp_dir("sg");
+  // A valid item changes SimGrid's network model and the run still succeeds.
+  EXPECT_EQ(test::run_cli("run -q scenarios/quickstart.yaml -o " + dir + " --sg-cfg network/model:CM02").exit_code, 0);
+  // An invalid one is a one-line error, exit code 2.
+  const auto bad = test::run_cli("run -q scenarios/quickstart.yaml -o " + dir + " --sg-cfg no/such:1");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(lines(bad.err), 1) << bad.err;
+  EXPECT_NE(bad.err.find("no/such"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace tokenfab

@@ -161,5 +161,40 @@ TEST(Engine, ModelThatDoesNotFitIsRefusedBeforeRunning) {
   EXPECT_NE(r.err.find("GB"), std::string::npos) << r.err;
 }
 
+TEST(Engine, ReplaysAPlainCsvTrace) {
+  const std::string dir = test::temp_dir("trace");
+  test::write_file(dir + "/t.csv",
+                   "arrival_time,input_tokens,output_tokens\n0.0,100,10\n0.5,2000,1\n0.5,300,50\n2.25,64,2\n");
+  const std::string text = fmt::format(R"(platform: {}
+model: llama-3.1-70b
+deployment: {{tp: 8}}
+workload:
+  trace: {{path: t.csv, time_scale: 2}}
+)",
+                                       test::source_path("platforms/hgx-h100.xml"));
+  const auto r = test::run_cli("run -q " + test::write_file(dir + "/s.yaml", text) + " -o " + dir + "/out");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto rows = csv_rows(test::read_file(dir + "/out/requests.csv"));
+  ASSERT_EQ(rows.size(), 4u);
+  // Arrival times are the trace's, scaled by time_scale; lengths are carried through.
+  EXPECT_DOUBLE_EQ(std::stod(rows[1][1]), 1.0);
+  EXPECT_DOUBLE_EQ(std::stod(rows[3][1]), 4.5);
+  EXPECT_EQ(rows[1][2], "2000");
+  EXPECT_EQ(rows[1][3], "1");
+  for (const auto& row : rows) EXPECT_EQ(row[4], "completed");
+  // A one-token answer has no TPOT.
+  EXPECT_EQ(rows[1][10], "");
+}
+
+TEST(Engine, BadTraceRowNamesFileLineAndField) {
+  const std::string dir = test::temp_dir("badtrace");
+  test::write_file(dir + "/t.csv", "arrival_time,input_tokens,output_tokens\n0.0,100,10\n0.5,abc,1\n");
+  const std::string text = fmt::format("platform: {}\nmodel: llama-3.1-70b\ndeployment: {{tp: 8}}\nworkload:\n  trace: {{path: t.csv}}\n",
+                                       test::source_path("platforms/hgx-h100.xml"));
+  const auto r = test::run_cli("run -q " + test::write_file(dir + "/s.yaml", text) + " -o " + dir + "/out");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("t.csv:3:5: input_tokens: 'abc' is not a number"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace tokenfab
