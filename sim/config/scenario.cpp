@@ -42,7 +42,18 @@ const Schema<ServingConfig>& serving_schema() {
           .number("memory_reserve", &ServingConfig::memory_reserve, 0.1,
                   "Fraction of device memory kept for activations and runtime (not KV).", Check::UnitInterval)
           .boolean("chunked_prefill", &ServingConfig::chunked_prefill, true,
-                   "Split prompts longer than the token budget across iterations.");
+                   "Split prompts longer than the token budget across iterations.")
+          .choice("router", &ServingConfig::router,
+                  std::vector<std::pair<std::string, std::string>>{{"round_robin", "round_robin"},
+                                                                   {"least_outstanding", "least_outstanding"}},
+                  "round_robin", "Replica choice: round_robin, or least_outstanding (fewest tokens still to process).")
+          .validate([](const YamlNode& n, const ServingConfig& c) {
+            // As in vLLM: every running sequence must be able to decode in each iteration.
+            if (c.max_batched_tokens < c.max_num_seqs)
+              (n.child("max_batched_tokens") ? *n.child("max_batched_tokens") : n)
+                  .fail(fmt::format("{} is below max_num_seqs ({})", c.max_batched_tokens, c.max_num_seqs),
+                        "max_batched_tokens >= max_num_seqs");
+          });
   return s;
 }
 
@@ -92,7 +103,10 @@ const Schema<SimulationConfig>& simulation_schema() {
   static const Schema<SimulationConfig> s =
       Schema<SimulationConfig>("simulation", "Engine limits.")
           .optional_quantity("max_time", &SimulationConfig::max_time, Dimension::Time,
-                             "Stop at this simulated time; unfinished requests are reported in flight.");
+                             "Stop at this simulated time; unfinished requests are reported in flight.")
+          .boolean("fast_forward", &SimulationConfig::fast_forward, true,
+                   "Price runs of engine iterations between events in one step (results equal the "
+                   "step-by-step run; false forces one SimGrid activity per iteration).");
   return s;
 }
 

@@ -27,6 +27,7 @@ struct ServingConfig {
   int kv_block_tokens = 16;                // paged-KV block size
   double memory_reserve = 0.1;             // fraction of device memory kept for activations/runtime
   bool chunked_prefill = true;             // split long prompts across iterations
+  std::string router = "round_robin";      // which replica takes an arrival (router.hpp)
 };
 
 struct EfficiencyOverride {
@@ -41,6 +42,7 @@ struct PerfModelConfig {
 
 struct SimulationConfig {
   std::optional<double> max_time;  // stop the simulation at this simulated time
+  bool fast_forward = true;        // price runs of iterations between events without SimGrid round trips
 };
 
 struct OutputConfig {

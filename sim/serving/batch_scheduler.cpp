@@ -29,83 +29,141 @@ void BatchScheduler::enqueue(const Request& r) {
     on_done_(std::move(s.record));
     return;
   }
+  outstanding_tokens_ += total;
   waiting_.push_back(std::move(s));
 }
 
+std::size_t BatchScheduler::store(Sequence&& s) {
+  if (!free_slots_.empty()) {
+    const std::size_t slot = free_slots_.back();
+    free_slots_.pop_back();
+    slots_[slot] = std::move(s);
+    order_of_slot_[slot] = admissions_++;
+    return slot;
+  }
+  slots_.push_back(std::move(s));
+  order_of_slot_.push_back(admissions_++);
+  return slots_.size() - 1;
+}
+
 const BatchShape& BatchScheduler::plan(double now) {
-  work_.clear();
   shape_ = BatchShape{};
+  chunks_.clear();
+  chunk_slots_.clear();
   std::int64_t budget = limits_.max_batched_tokens;
-  auto take = [&](std::size_t slot, std::int64_t q) {
-    Sequence& s = running_[slot];
-    const std::int64_t input = s.record.request.input_tokens;
-    const bool decoding = s.prefilled == input;
-    // A decode feeds back the token produced last iteration, whose KV entry it writes now.
-    const std::int64_t context = decoding ? input + s.generated - 1 : s.prefilled;
-    const bool emits = decoding || s.prefilled + q >= input;
-    work_.push_back({slot, q, context, emits});
-    shape_.add(q, context, emits);
+  // 1. Every decoding sequence, one token each (the config requires max_batched_tokens >=
+  //    max_num_seqs, so the budget covers them). A decode feeds back the token produced last
+  //    iteration, whose KV entry it writes now: q = 1 after `context` entries.
+  planned_decodes_ = decoding_;
+  if (planned_decodes_ > 0) {
+    const double n = static_cast<double>(planned_decodes_);
+    shape_.new_tokens += planned_decodes_;
+    shape_.sequences += planned_decodes_;
+    shape_.logits += planned_decodes_;
+    shape_.attention_pairs += static_cast<double>(decode_context_) + n;
+    shape_.kv_tokens_read += static_cast<double>(decode_context_) + n;
+    budget -= planned_decodes_;
+  }
+  auto chunk = [&](std::size_t slot, std::int64_t q) {
+    Sequence& s = slots_[slot];
+    const bool emits = s.prefilled + q >= s.record.request.input_tokens;
+    shape_.add(q, s.prefilled, emits);
+    chunks_.push_back({q, s.prefilled});
+    chunk_slots_.push_back(slot);
     if (s.record.first_scheduled < 0) s.record.first_scheduled = now;
     budget -= q;
   };
-  // 1. Running decodes, one token each.
-  for (std::size_t i = 0; i < running_.size() && budget > 0; ++i) {
-    if (running_[i].prefilled == running_[i].record.request.input_tokens) take(i, 1);
-  }
   // 2. Unfinished prefills, in admission order.
-  for (std::size_t i = 0; i < running_.size() && budget > 0; ++i) {
-    const Sequence& s = running_[i];
-    const std::int64_t left = s.record.request.input_tokens - s.prefilled;
-    if (left > 0) take(i, std::min(left, budget));
+  for (std::size_t i = 0; i < prefilling_.size() && budget > 0; ++i) {
+    const Sequence& s = slots_[prefilling_[i]];
+    chunk(prefilling_[i], std::min(s.record.request.input_tokens - s.prefilled, budget));
   }
   // 3. New requests, first come first served; stop at the first that does not fit.
-  while (!waiting_.empty() && budget > 0 && static_cast<int>(running_.size()) < limits_.max_num_seqs) {
-    Sequence& head = waiting_.front();
-    const Request& r = head.record.request;
+  while (!waiting_.empty() && budget > 0 && static_cast<int>(running()) < limits_.max_num_seqs) {
+    const Request& r = waiting_.front().record.request;
     const std::int64_t blocks = kv_.blocks_for(r.input_tokens + r.output_tokens);
     if (!kv_.can_allocate(blocks)) break;
     if (!limits_.chunked_prefill && r.input_tokens > budget) break;
     kv_.allocate(blocks);
-    head.blocks = blocks;
-    running_.push_back(std::move(head));
+    const std::int64_t q = std::min(r.input_tokens, budget);
+    Sequence s = std::move(waiting_.front());
     waiting_.pop_front();
-    take(running_.size() - 1, std::min(r.input_tokens, budget));
+    s.blocks = blocks;
+    const std::size_t slot = store(std::move(s));
+    prefilling_.push_back(slot);
+    chunk(slot, q);
   }
   return shape_;
 }
 
+void BatchScheduler::finish(std::size_t slot, double now) {
+  Sequence& s = slots_[slot];
+  s.record.completion = now;
+  s.record.outcome = Outcome::Completed;
+  kv_.release(s.blocks);
+  on_done_(std::move(s.record));
+  free_slots_.push_back(slot);
+}
+
 void BatchScheduler::complete(double now) {
-  for (const auto& w : work_) {
-    Sequence& s = running_[w.slot];
-    if (s.prefilled < s.record.request.input_tokens) {
-      s.prefilled += w.new_tokens;
-    }
-    if (w.emits_token) {
-      s.generated += 1;
-      if (s.generated == 1) s.record.first_token = now;
-      if (s.generated == s.record.request.output_tokens) s.record.completion = now;
-    }
-  }
-  // Finished sequences leave; the rest keep their relative (admission) order.
-  std::size_t keep = 0;
-  for (std::size_t i = 0; i < running_.size(); ++i) {
-    Sequence& s = running_[i];
-    if (s.record.completion >= 0) {
-      kv_.release(s.blocks);
-      s.record.outcome = Outcome::Completed;
-      on_done_(std::move(s.record));
-    } else {
-      if (keep != i) running_[keep] = std::move(s);
-      ++keep;
+  // Decodes: every decoding sequence gained one token.
+  if (planned_decodes_ > 0) {
+    decode_step_ += 1;
+    decode_context_ += planned_decodes_;
+    outstanding_tokens_ -= planned_decodes_;
+    while (!finishes_.empty() && finishes_.top().step <= decode_step_) {
+      const Finish f = finishes_.top();
+      finishes_.pop();
+      const Sequence& s = slots_[f.slot];
+      decode_context_ -= s.record.request.input_tokens + s.record.request.output_tokens - 1;
+      decoding_ -= 1;
+      finish(f.slot, now);
     }
   }
-  running_.resize(keep);
-  work_.clear();
+  // Prefill chunks: sequences whose prompt is done emit their first token and start decoding.
+  std::size_t done_prefills = 0;
+  for (std::size_t i = 0; i < chunk_slots_.size(); ++i) {
+    const std::size_t slot = chunk_slots_[i];
+    Sequence& s = slots_[slot];
+    s.prefilled += chunks_[i].new_tokens;
+    outstanding_tokens_ -= chunks_[i].new_tokens;
+    if (s.prefilled < s.record.request.input_tokens) continue;
+    ++done_prefills;
+    s.record.first_token = now;
+    outstanding_tokens_ -= 1;
+    const std::int64_t remaining = s.record.request.output_tokens - 1;
+    if (remaining == 0) {
+      finish(slot, now);
+      continue;
+    }
+    s.decode_start = decode_step_;
+    decoding_ += 1;
+    decode_context_ += s.record.request.input_tokens;  // first decode: prompt + token 1 fed back
+    finishes_.push({decode_step_ + remaining, order_of_slot_[slot], slot});
+  }
+  if (done_prefills > 0) {
+    // Finished prompts leave the prefilling list (they are its first entries only when chunks
+    // finish in order, so filter).
+    prefilling_.erase(std::remove_if(prefilling_.begin(), prefilling_.end(),
+                                     [&](std::size_t slot) {
+                                       const Sequence& s = slots_[slot];
+                                       return s.prefilled >= s.record.request.input_tokens;
+                                     }),
+                      prefilling_.end());
+  }
+  chunks_.clear();
+  chunk_slots_.clear();
+  planned_decodes_ = 0;
 }
 
 std::vector<RequestRecord> BatchScheduler::in_flight() const {
   std::vector<RequestRecord> out;
-  for (const auto& s : running_) out.push_back(s.record);
+  for (std::size_t slot : prefilling_) out.push_back(slots_[slot].record);
+  auto heap = finishes_;
+  while (!heap.empty()) {
+    out.push_back(slots_[heap.top().slot].record);
+    heap.pop();
+  }
   for (const auto& s : waiting_) out.push_back(s.record);
   return out;
 }

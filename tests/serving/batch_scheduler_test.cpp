@@ -46,12 +46,13 @@ TEST(BatchScheduler, DecodesGoFirstAndPrefillFillsTheRest) {
   s.complete(1);  // request 0 prefilled, first token out
   s.enqueue(req(1, 500, 5));
   const BatchShape& b = s.plan(1);
-  ASSERT_EQ(s.planned().size(), 2u);
-  EXPECT_EQ(s.planned()[0].new_tokens, 1);   // the decode of request 0
-  EXPECT_EQ(s.planned()[1].new_tokens, 99);  // the rest of the budget goes to request 1's prefill
+  EXPECT_EQ(s.planned_decodes(), 1);                // the decode of request 0 goes first
+  ASSERT_EQ(s.planned_chunks().size(), 1u);
+  EXPECT_EQ(s.planned_chunks()[0].new_tokens, 99);  // the rest of the budget: request 1's prefill
   EXPECT_EQ(b.new_tokens, 100);
-  // The decode's context is the prompt plus the token it feeds back minus its own new entry.
-  EXPECT_EQ(s.planned()[0].context, 10);
+  // The decode attends over the prompt (10 entries) plus the entry it writes; the chunk over its
+  // own causal triangle: 99 * (0 + 100/2) pairs.
+  EXPECT_DOUBLE_EQ(b.attention_pairs, 11.0 + 99.0 * 50.0);
 }
 
 TEST(BatchScheduler, MaxNumSeqsAndKvCapacityGateAdmission) {

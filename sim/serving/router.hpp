@@ -1,0 +1,29 @@
+// Which replica an arriving request goes to. Routers are registered by name and chosen with
+// `serving.router`. A stateless router's choice depends only on the request stream, so replicas
+// can take their arrivals without waiting for each other; a stateful one looks at the replicas'
+// load at the arrival instant, which the engine honours by synchronising replicas at arrivals.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/serving/batch_scheduler.hpp"
+#include "sim/workload/request.hpp"
+
+namespace tokenfab {
+
+class Router {
+ public:
+  virtual ~Router() = default;
+  virtual bool stateful() const = 0;
+  // Index into `replicas` (their schedulers, as of the arrival instant).
+  virtual std::size_t route(const Request& r, const std::vector<const BatchScheduler*>& replicas) = 0;
+};
+
+// Names: round_robin (stateless), least_outstanding (fewest tokens still to process; stateful).
+std::unique_ptr<Router> make_router(const std::string& name);
+const std::vector<std::string>& router_names();
+
+}  // namespace tokenfab
