@@ -18,11 +18,41 @@ const Schema<Precisions>& precision_schema() {
   return s;
 }
 
+const Schema<PoolConfig>& pool_schema() {
+  static const Schema<PoolConfig> s =
+      Schema<PoolConfig>("pool", "One pool of replicas.")
+          .integer<int>("replicas", &PoolConfig::replicas, 1, "Replicas in the pool.", Check::Positive, 1 << 20)
+          .integer<int>("tp", &PoolConfig::tp, 1, "Tensor-parallel devices per replica.", Check::Positive, 4096)
+          .text("device", &PoolConfig::device, "", "Only devices of this catalog name (empty: the next free ones).");
+  return s;
+}
+
+const Schema<PoolsConfig>& pools_schema() {
+  static const Schema<PoolsConfig> s =
+      Schema<PoolsConfig>("pools", "Disaggregated serving: a prefill pool and a decode pool (xPyD).")
+          .section("prefill", &PoolsConfig::prefill, pool_schema(), "Replicas that process prompts.")
+          .section("decode", &PoolsConfig::decode, pool_schema(), "Replicas that generate the output.")
+          .choice("decode_router", &PoolsConfig::decode_router,
+                  std::vector<std::pair<std::string, std::string>>{{"round_robin", "round_robin"},
+                                                                   {"least_outstanding", "least_outstanding"}},
+                  "least_outstanding", "Which decode replica takes a finished prompt.");
+  return s;
+}
+
 const Schema<DeploymentConfig>& deployment_schema() {
   static const Schema<DeploymentConfig> s =
       Schema<DeploymentConfig>("deployment", "How the model is placed on the platform's GPUs.")
           .integer<int>("replicas", &DeploymentConfig::replicas, 1, "Identical serving replicas.", Check::Positive, 1 << 20)
           .integer<int>("tp", &DeploymentConfig::tp, 1, "Tensor-parallel GPUs per replica.", Check::Positive, 4096)
+          .text("device", &DeploymentConfig::device, "", "Only GPUs of this catalog name (empty: any).")
+          .optional_section("pools", &DeploymentConfig::pools, pools_schema(),
+                            "Disaggregated prefill/decode pools (replaces replicas/tp/device).")
+          .validate([](const YamlNode& n, const DeploymentConfig& d) {
+            if (!d.pools) return;
+            for (const char* key : {"replicas", "tp", "device"})
+              if (const auto c = n.child(key))
+                c->fail("is set beside pools", "pools.prefill / pools.decode to size each pool");
+          })
           .section("precision", &DeploymentConfig::precision, precision_schema(), "Number formats.")
           .boolean("allow_cross_domain", &DeploymentConfig::allow_cross_domain, false,
                    "Let a replica span NVLink domains (refused by default).");

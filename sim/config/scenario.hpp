@@ -14,9 +14,26 @@
 
 namespace tokenfab {
 
+// One pool of a disaggregated deployment.
+struct PoolConfig {
+  int replicas = 1;    // replicas in the pool
+  int tp = 1;          // tensor-parallel devices per replica
+  std::string device;  // only devices of this catalog name ("" = the next free ones in platform order)
+};
+
+// Prefill/decode disaggregation (xPyD): prompts run on the prefill pool, their KV moves over the
+// platform's links to a decode replica, which produces the rest of the output.
+struct PoolsConfig {
+  PoolConfig prefill;
+  PoolConfig decode;
+  std::string decode_router = "least_outstanding";  // which decode replica takes a finished prompt
+};
+
 struct DeploymentConfig {
   int replicas = 1;                 // identical serving replicas
   int tp = 1;                       // tensor-parallel GPUs per replica
+  std::string device;               // only GPUs of this catalog name ("" = any)
+  std::optional<PoolsConfig> pools; // disaggregated prefill/decode instead of unified replicas
   Precisions precision;             // weights, activations, KV cache
   bool allow_cross_domain = false;  // let a replica span NVLink domains
 };

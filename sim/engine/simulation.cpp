@@ -16,6 +16,7 @@
 #include "sim/engine/progress.hpp"
 #include "sim/platform/platform.hpp"
 #include "sim/serving/replica_actor.hpp"
+#include "sim/serving/placement.hpp"
 #include "sim/serving/router.hpp"
 
 namespace tokenfab {
@@ -63,15 +64,24 @@ Efficiency effective_efficiency(const Catalog& catalog, const std::string& devic
 struct PreparedReplica {
   ReplicaInfo info;
   ReplicaSetup setup;
+  ReplicaRole role = ReplicaRole::Unified;
   std::vector<simgrid::s4u::Host*> hosts;
   std::int64_t kv_blocks = 0;
 };
+
+std::vector<PoolRequest> pool_requests(const Scenario& sc) {
+  const auto& d = sc.deployment;
+  if (!d.pools) return {{"replicas", "deployment", d.replicas, d.tp, d.device}};
+  return {{"prefill", "deployment.pools.prefill", d.pools->prefill.replicas, d.pools->prefill.tp, d.pools->prefill.device},
+          {"decode", "deployment.pools.decode", d.pools->decode.replicas, d.pools->decode.tp, d.pools->decode.device}};
+}
 
 // Placement, device and memory checks; all before any actor starts.
 std::vector<PreparedReplica> prepare(const Scenario& sc, const Catalog& catalog, const LlmSpec& model,
                                      const PlatformView& platform) {
   std::vector<PreparedReplica> out;
-  const auto placement = place_replicas(platform, sc);
+  const auto requests = pool_requests(sc);
+  const auto placement = place_pools(platform, requests, sc.deployment.allow_cross_domain, sc.file);
   // Each device entry is read once, however many GPUs name it; an unknown name is reported with
   // the GPU's host before any other placement problem.
   std::map<std::string, DeviceSpec> devices;
@@ -85,64 +95,70 @@ std::vector<PreparedReplica> prepare(const Scenario& sc, const Catalog& catalog,
                         e.problem(), e.expected());
     }
   };
-  for (std::size_t r = 0; r < placement.size(); ++r) {
-    const auto& gpus = placement[r];
-    for (const auto& g : gpus) {
-      (void)device_of(g);
-      if (g.device != gpus.front().device)
-        throw ConfigError({sc.file, 0, 0}, "deployment",
-                          fmt::format("replica {} mixes devices {} and {}", r, gpus.front().device, g.device),
-                          "replicas on GPUs of one model");
-    }
-    PreparedReplica p;
-    p.setup.model = model;
-    p.setup.device = device_of(gpus.front());
-    p.setup.precision = sc.deployment.precision;
-    p.setup.tp = sc.deployment.tp;
-    p.setup.all_reduce = sc.perf_model.all_reduce;
-    p.setup.efficiency = effective_efficiency(catalog, p.setup.device.name, sc.perf_model.efficiency);
-    if (gpus.size() > 1) {
-      const PathInfo path = path_between(gpus[0].host, gpus[1].host);
-      p.setup.link_bandwidth = path.bandwidth;
-      p.setup.link_latency = path.latency;
-    }
-    for (const auto& prec : {sc.deployment.precision.weights}) {
-      if (!p.setup.device.supports(prec))
+  for (std::size_t pool = 0; pool < placement.size(); ++pool) {
+    const PoolRequest& req = requests[pool];
+    const ReplicaRole role = !sc.deployment.pools ? ReplicaRole::Unified
+                             : pool == 0           ? ReplicaRole::Prefill
+                                                   : ReplicaRole::Decode;
+    for (std::size_t r = 0; r < placement[pool].size(); ++r) {
+      const auto& gpus = placement[pool][r];
+      for (const auto& g : gpus) {
+        (void)device_of(g);
+        if (g.device != gpus.front().device)
+          throw ConfigError({sc.file, 0, 0}, req.key,
+                            fmt::format("{} replica {} mixes devices {} and {}", req.name, r, gpus.front().device, g.device),
+                            "replicas on devices of one model (set the pool's device)");
+      }
+      PreparedReplica p;
+      p.role = role;
+      p.setup.model = model;
+      p.setup.device = device_of(gpus.front());
+      p.setup.precision = sc.deployment.precision;
+      p.setup.tp = req.tp;
+      p.setup.all_reduce = sc.perf_model.all_reduce;
+      p.setup.efficiency = effective_efficiency(catalog, p.setup.device.name, sc.perf_model.efficiency);
+      if (gpus.size() > 1) {
+        const PathInfo path = path_between(gpus[0].host, gpus[1].host);
+        p.setup.link_bandwidth = path.bandwidth;
+        p.setup.link_latency = path.latency;
+      }
+      if (!p.setup.device.supports(sc.deployment.precision.weights))
         throw ConfigError({sc.file, 0, 0}, "deployment.precision.weights",
                           fmt::format("device {} has no {} support in its catalog entry", p.setup.device.name,
-                                      precision_name(prec)),
+                                      precision_name(sc.deployment.precision.weights)),
                           "a precision the device supports");
+      for (const auto& g : gpus) p.hosts.push_back(g.host);
+
+      // KV capacity per GPU: memory minus the reserve minus the weight shard.
+      auto perf = PerfModelRegistry::instance().create("roofline", p.setup);
+      const auto* roof = dynamic_cast<const RooflineModel*>(perf.get());
+      const double mem = p.setup.device.memory.capacity->value;
+      const double usable = mem * (1.0 - sc.serving.memory_reserve);
+      const double weights = roof->weight_bytes_per_device();
+      const double kv_per_token = roof->kv_bytes_per_token_per_device();
+      const double min_kv = kv_per_token * sc.serving.kv_block_tokens;
+      if (weights + min_kv > usable)
+        throw ConfigError({sc.file, 0, 0}, req.key,
+                          fmt::format("{} does not fit on {} x {}: weights need {:.1f} GB per device plus KV, but only "
+                                      "{:.1f} GB of {:.1f} GB is usable after the {:.0f}% reserve",
+                                      model.name, req.tp, p.setup.device.name, weights / 1e9, usable / 1e9, mem / 1e9,
+                                      sc.serving.memory_reserve * 100),
+                          "a larger tp, a smaller precision, or a device with more memory");
+      const auto kv_tokens = static_cast<std::int64_t>((usable - weights) / kv_per_token);
+      p.kv_blocks = kv_tokens / sc.serving.kv_block_tokens;
+
+      p.info.index = static_cast<int>(out.size());
+      p.info.role = role_name(role);
+      p.info.device = p.setup.device.name;
+      for (const auto& g : gpus) p.info.hosts.push_back(g.host->get_name());
+      p.info.tp = req.tp;
+      p.info.weight_bytes_per_gpu = weights;
+      p.info.kv_bytes_per_token_per_gpu = kv_per_token;
+      p.info.kv_capacity_tokens = p.kv_blocks * sc.serving.kv_block_tokens;
+      p.info.link_bandwidth = p.setup.link_bandwidth;
+      p.info.link_latency = p.setup.link_latency;
+      out.push_back(std::move(p));
     }
-    for (const auto& g : gpus) p.hosts.push_back(g.host);
-
-    // KV capacity per GPU: memory minus the reserve minus the weight shard.
-    auto perf = PerfModelRegistry::instance().create("roofline", p.setup);
-    const auto* roof = dynamic_cast<const RooflineModel*>(perf.get());
-    const double mem = p.setup.device.memory.capacity->value;
-    const double usable = mem * (1.0 - sc.serving.memory_reserve);
-    const double weights = roof->weight_bytes_per_device();
-    const double kv_per_token = roof->kv_bytes_per_token_per_device();
-    const double min_kv = kv_per_token * sc.serving.kv_block_tokens;
-    if (weights + min_kv > usable)
-      throw ConfigError({sc.file, 0, 0}, "deployment",
-                        fmt::format("{} does not fit on {} x {}: weights need {:.1f} GB per GPU plus KV, but only "
-                                    "{:.1f} GB of {:.1f} GB is usable after the {:.0f}% reserve",
-                                    model.name, sc.deployment.tp, p.setup.device.name, weights / 1e9, usable / 1e9,
-                                    mem / 1e9, sc.serving.memory_reserve * 100),
-                        "a larger tp, a smaller precision, or a device with more memory");
-    const auto kv_tokens = static_cast<std::int64_t>((usable - weights) / kv_per_token);
-    p.kv_blocks = kv_tokens / sc.serving.kv_block_tokens;
-
-    p.info.index = static_cast<int>(r);
-    p.info.device = p.setup.device.name;
-    for (const auto& g : gpus) p.info.hosts.push_back(g.host->get_name());
-    p.info.tp = sc.deployment.tp;
-    p.info.weight_bytes_per_gpu = weights;
-    p.info.kv_bytes_per_token_per_gpu = kv_per_token;
-    p.info.kv_capacity_tokens = p.kv_blocks * sc.serving.kv_block_tokens;
-    p.info.link_bandwidth = p.setup.link_bandwidth;
-    p.info.link_latency = p.setup.link_latency;
-    out.push_back(std::move(p));
   }
   return out;
 }
@@ -173,8 +189,15 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
   result.scenario = sc;
   Progress progress(opt.progress);
   const double stop = sc.simulation.max_time ? *sc.simulation.max_time : kNever;
-  ArrivalFeed feed(*source, make_router(sc.serving.router), prepared.size(), stop);
+  std::size_t entry_replicas = 0;  // replicas that take arrivals: unified or prefill
+  for (const auto& p : prepared) entry_replicas += p.role != ReplicaRole::Decode ? 1 : 0;
+  ArrivalFeed feed(*source, make_router(sc.serving.router), entry_replicas, stop);
   RunShared shared(feed, progress, sc.simulation.fast_forward);
+  // KV bytes of one prompt token for the whole model (every layer and KV head), moved from a
+  // prefill replica to a decode replica.
+  shared.kv_bytes_per_token = model.kv_elements_per_token_per_layer() * model.layers *
+                              bytes_per_element(sc.deployment.precision.kv_cache);
+  if (sc.deployment.pools) shared.decode_router = make_router(sc.deployment.pools->decode_router);
   std::vector<RequestRecord>& records = result.records;
   auto sink = [&records, &shared](RequestRecord&& r) {
     shared.finished += 1;
@@ -188,29 +211,45 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
   limits.max_context = model.max_context;
 
   std::vector<std::unique_ptr<ReplicaRuntime>> replicas;
-  std::vector<ReplicaRuntime*> targets;
+  int entry_index = 0;
   for (auto& p : prepared) {
     auto perf = PerfModelRegistry::instance().create(sc.perf_model.name, p.setup);
-    BatchScheduler scheduler(limits, KvCache(p.kv_blocks, sc.serving.kv_block_tokens), p.info.index, sink);
-    replicas.push_back(std::make_unique<ReplicaRuntime>(p.info.index, p.hosts, std::move(perf), std::move(scheduler)));
-    targets.push_back(replicas.back().get());
+    SchedulerLimits l = limits;
+    l.role = p.role;
+    BatchScheduler scheduler(l, KvCache(p.kv_blocks, sc.serving.kv_block_tokens), p.info.index, sink);
+    replicas.push_back(std::make_unique<ReplicaRuntime>(p.info.index, p.role, p.hosts, std::move(perf), std::move(scheduler)));
+    ReplicaRuntime& rt = *replicas.back();
+    rt.feed_index = p.role == ReplicaRole::Decode ? -1 : entry_index++;
+    if (p.role == ReplicaRole::Prefill) shared.prefill.push_back(&rt);
+    if (p.role == ReplicaRole::Decode) shared.decode.push_back(&rt);
+    if (p.role != ReplicaRole::Decode) shared.entry.push_back(&rt);
     result.replicas.push_back(p.info);
   }
-  for (auto& rt : replicas)
-    simgrid::s4u::Actor::create("replica" + std::to_string(rt->index), rt->hosts.front(), ReplicaActor(*rt, shared));
-  if (feed.stateful()) simgrid::s4u::Actor::create("frontend", platform.frontend, FrontendActor(targets, shared));
+  shared.active_prefill = shared.prefill.size();
+  for (auto& rt : replicas) {
+    rt->scheduler.set_handoff([&shared, rt = rt.get()](RequestRecord&& r) { rt->handoffs.push_back(std::move(r)); });
+    simgrid::s4u::Actor::create(role_name(rt->role) + std::to_string(rt->index), rt->hosts.front(),
+                                ReplicaActor(*rt, shared));
+  }
+  if (feed.stateful()) simgrid::s4u::Actor::create("frontend", platform.frontend, FrontendActor(shared.entry, shared));
 
-  spdlog::info("running {}: {} on {} replica(s) of {} x {}", sc.name, model.name, replicas.size(), sc.deployment.tp,
-               prepared.front().info.device);
+  spdlog::info("running {}: {} on {} replica(s) ({})", sc.name, model.name, replicas.size(),
+               sc.deployment.pools ? fmt::format("{} prefill x tp {}, {} decode x tp {}", shared.prefill.size(),
+                                                 sc.deployment.pools->prefill.tp, shared.decode.size(),
+                                                 sc.deployment.pools->decode.tp)
+                                   : fmt::format("tp {} on {}", sc.deployment.tp, prepared.front().info.device));
   engine->run();
   progress.finish();
   if (shared.input_error) std::rethrow_exception(shared.input_error);
   const double end = stop != kNever ? stop : simgrid::s4u::Engine::get_clock();
 
-  // Requests still held by a replica are in flight.
+  // Requests still held by a replica or moving between replicas are in flight.
   for (auto& rt : replicas) {
     for (auto& r : rt->scheduler.in_flight()) records.push_back(std::move(r));
+    for (auto& r : rt->handoffs) records.push_back(std::move(r));
+    for (auto& r : rt->kv_arrived) records.push_back(std::move(r));
   }
+  for (auto& [id, r] : shared.in_transfer) records.push_back(std::move(r));
   std::sort(records.begin(), records.end(),
             [](const RequestRecord& a, const RequestRecord& b) { return a.request.id < b.request.id; });
   double busy_gpu_seconds = 0;

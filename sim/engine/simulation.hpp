@@ -20,6 +20,7 @@ struct RunOptions {
 // What each replica was, for the report.
 struct ReplicaInfo {
   int index = 0;
+  std::string role;  // unified | prefill | decode
   std::string device;
   std::vector<std::string> hosts;
   int tp = 1;

@@ -42,7 +42,7 @@ Summary summarize(const std::vector<RequestRecord>& records, double sim_time, do
   Summary s;
   s.sim_time = sim_time;
   s.iterations = iterations;
-  std::vector<double> ttft, tpot, e2e, queueing;
+  std::vector<double> ttft, tpot, e2e, queueing, kv_transfer;
   bool any = false;
   for (const auto& r : records) {
     ++s.arrived;
@@ -60,6 +60,7 @@ Summary summarize(const std::vector<RequestRecord>& records, double sim_time, do
         e2e.push_back(r.e2e());
         queueing.push_back(r.queueing());
         if (r.has_tpot()) tpot.push_back(r.tpot());
+        if (r.has_kv_transfer()) kv_transfer.push_back(r.kv_transfer_time());
         break;
     }
   }
@@ -74,6 +75,7 @@ Summary summarize(const std::vector<RequestRecord>& records, double sim_time, do
   s.tpot = describe(std::move(tpot));
   s.e2e = describe(std::move(e2e));
   s.queueing = describe(std::move(queueing));
+  s.kv_transfer = describe(std::move(kv_transfer));
   s.gpu_busy_fraction = (sim_time > 0 && gpus > 0) ? gpu_busy_seconds / (sim_time * gpus) : 0;
   return s;
 }

@@ -34,6 +34,7 @@ struct Summary {
   double output_tokens_per_s = 0;
   double total_tokens_per_s = 0;
   Distribution ttft, tpot, e2e, queueing;
+  Distribution kv_transfer;  // disaggregated serving: prefill-to-decode KV transfer times
   double gpu_busy_fraction = 0;  // busy GPU-seconds / (GPUs x sim_time)
   std::uint64_t iterations = 0;
 };

@@ -25,8 +25,8 @@ void print_summary_table(std::ostream& out, const RunResult& run) {
   const auto& sc = run.scenario;
   fmt::print(out, "tokenfab: {}\n", sc.name);
   for (const auto& r : run.replicas) {
-    fmt::print(out, "  replica {}: {} x {} (tp {}), weights {:.1f} GB/GPU, KV capacity {} tokens\n", r.index, r.tp,
-               r.device, r.tp, r.weight_bytes_per_gpu / 1e9, r.kv_capacity_tokens);
+    fmt::print(out, "  replica {} ({}): {} x {} (tp {}), weights {:.1f} GB/GPU, KV capacity {} tokens\n", r.index, r.role,
+               r.tp, r.device, r.tp, r.weight_bytes_per_gpu / 1e9, r.kv_capacity_tokens);
   }
   fmt::print(out, "\n");
   fmt::print(out, "  {:<28} {:>14}\n", "requests arrived", s.arrived);
@@ -42,7 +42,9 @@ void print_summary_table(std::ostream& out, const RunResult& run) {
   for (const auto& [name, d] : {std::pair<const char*, const Distribution&>{"TTFT", s.ttft},
                                 {"TPOT", s.tpot},
                                 {"E2E", s.e2e},
-                                {"queueing", s.queueing}}) {
+                                {"queueing", s.queueing},
+                                {"KV transfer", s.kv_transfer}}) {
+    if (d.count == 0) continue;
     fmt::print(out, "  {:<12} {:>10} {:>10} {:>10} {:>10}\n", name, ms(d.mean), ms(d.p50), ms(d.p90), ms(d.p99));
   }
 }
@@ -56,6 +58,7 @@ std::string summary_json(const RunResult& run) {
   nlohmann::ordered_json reps = nlohmann::ordered_json::array();
   for (const auto& r : run.replicas) {
     reps.push_back({{"index", r.index},
+                    {"role", r.role},
                     {"device", r.device},
                     {"tp", r.tp},
                     {"hosts", r.hosts},
@@ -80,14 +83,15 @@ std::string summary_json(const RunResult& run) {
   j["latency_s"] = {{"ttft", dist_json(s.ttft)},
                     {"tpot", dist_json(s.tpot)},
                     {"e2e", dist_json(s.e2e)},
-                    {"queueing", dist_json(s.queueing)}};
+                    {"queueing", dist_json(s.queueing)},
+                    {"kv_transfer", dist_json(s.kv_transfer)}};
   j["utilisation"] = {{"gpu_busy_fraction", s.gpu_busy_fraction}, {"iterations", s.iterations}};
   return j.dump(2) + "\n";
 }
 
 void write_requests_csv(std::ostream& out, const RunResult& run) {
   out << "id,arrival_s,input_tokens,output_tokens,outcome,replica,first_scheduled_s,first_token_s,completion_s,"
-         "ttft_s,tpot_s,e2e_s,reason\n";
+         "ttft_s,tpot_s,e2e_s,decode_replica,kv_transfer_s,reason\n";
   for (const auto& r : run.records) {
     const bool done = r.outcome == Outcome::Completed;
     fmt::print(out, "{},{:.9f},{},{},{},{},", r.request.id, r.request.arrival, r.request.input_tokens,
@@ -96,6 +100,8 @@ void write_requests_csv(std::ostream& out, const RunResult& run) {
     fmt::print(out, "{},{},{},{},{},{},", t(r.first_scheduled >= 0, r.first_scheduled), t(r.first_token >= 0, r.first_token),
                t(done, r.completion), t(done, done ? r.ttft() : 0), t(done && r.has_tpot(), done && r.has_tpot() ? r.tpot() : 0),
                t(done, done ? r.e2e() : 0));
+    fmt::print(out, "{},{},", r.decode_replica >= 0 ? std::to_string(r.decode_replica) : std::string(),
+               t(r.has_kv_transfer(), r.has_kv_transfer() ? r.kv_transfer_time() : 0));
     // Reasons never contain quotes; quote them because they may contain commas.
     out << (r.reason.empty() ? "" : "\"" + r.reason + "\"") << "\n";
   }

@@ -6,6 +6,19 @@
 
 namespace tokenfab {
 
+std::string role_name(ReplicaRole r) {
+  switch (r) {
+    case ReplicaRole::Unified: return "unified";
+    case ReplicaRole::Prefill: return "prefill";
+    case ReplicaRole::Decode: return "decode";
+  }
+  return "?";
+}
+
+std::int64_t BatchScheduler::kv_tokens(const Request& r) const {
+  return limits_.role == ReplicaRole::Prefill ? r.input_tokens : r.input_tokens + r.output_tokens;
+}
+
 BatchScheduler::BatchScheduler(SchedulerLimits limits, KvCache kv, int replica, Sink on_done)
     : limits_(limits), kv_(kv), replica_(replica), on_done_(std::move(on_done)) {}
 
@@ -17,8 +30,9 @@ void BatchScheduler::enqueue(const Request& r) {
   std::string reason;
   if (limits_.max_context > 0 && total > limits_.max_context) {
     reason = fmt::format("prompt + output = {} tokens exceeds the model context of {}", total, limits_.max_context);
-  } else if (kv_.blocks_for(total) > kv_.total_blocks()) {
-    reason = fmt::format("needs {} KV tokens but the replica holds {}", total, kv_.capacity_tokens());
+  } else if (kv_.blocks_for(kv_tokens(r)) > kv_.total_blocks()) {
+    reason = fmt::format("needs {} KV tokens but the {} replica holds {}", kv_tokens(r), role_name(limits_.role),
+                         kv_.capacity_tokens());
   } else if (!limits_.chunked_prefill && r.input_tokens > limits_.max_batched_tokens) {
     reason = fmt::format("prompt of {} tokens exceeds max_batched_tokens {} with chunked_prefill off", r.input_tokens,
                          limits_.max_batched_tokens);
@@ -29,8 +43,34 @@ void BatchScheduler::enqueue(const Request& r) {
     on_done_(std::move(s.record));
     return;
   }
-  outstanding_tokens_ += total;
+  outstanding_tokens_ += limits_.role == ReplicaRole::Prefill ? r.input_tokens : total;
   waiting_.push_back(std::move(s));
+}
+
+void BatchScheduler::enqueue_prefilled(RequestRecord&& record) {
+  Sequence s;
+  s.record = std::move(record);
+  s.record.decode_replica = replica_;
+  const Request& r = s.record.request;
+  if (kv_.blocks_for(kv_tokens(r)) > kv_.total_blocks()) {
+    s.record.outcome = Outcome::Rejected;
+    s.record.reason = fmt::format("needs {} KV tokens but the decode replica holds {}", kv_tokens(r), kv_.capacity_tokens());
+    on_done_(std::move(s.record));
+    return;
+  }
+  s.kv_ready = true;
+  s.prefilled = r.input_tokens;
+  outstanding_tokens_ += r.output_tokens - 1;
+  waiting_.push_back(std::move(s));
+}
+
+void BatchScheduler::start_decoding(std::size_t slot) {
+  Sequence& s = slots_[slot];
+  const std::int64_t remaining = s.record.request.output_tokens - 1;
+  s.decode_start = decode_step_;
+  decoding_ += 1;
+  decode_context_ += s.record.request.input_tokens;  // first decode: prompt + token 1 fed back
+  finishes_.push({decode_step_ + remaining, order_of_slot_[slot], slot});
 }
 
 std::size_t BatchScheduler::store(Sequence&& s) {
@@ -51,6 +91,17 @@ const BatchShape& BatchScheduler::plan(double now) {
   chunks_.clear();
   chunk_slots_.clear();
   std::int64_t budget = limits_.max_batched_tokens;
+  // 0. Decode role: requests whose KV arrived join the decoding set, FCFS, while slots and KV last.
+  while (!waiting_.empty() && waiting_.front().kv_ready && static_cast<int>(running()) < limits_.max_num_seqs) {
+    const std::int64_t blocks = kv_.blocks_for(kv_tokens(waiting_.front().record.request));
+    if (!kv_.can_allocate(blocks)) break;
+    kv_.allocate(blocks);
+    Sequence s = std::move(waiting_.front());
+    waiting_.pop_front();
+    s.blocks = blocks;
+    if (s.record.first_scheduled_decode < 0) s.record.first_scheduled_decode = now;
+    start_decoding(store(std::move(s)));
+  }
   // 1. Every decoding sequence, one token each (the config requires max_batched_tokens >=
   //    max_num_seqs, so the budget covers them). A decode feeds back the token produced last
   //    iteration, whose KV entry it writes now: q = 1 after `context` entries.
@@ -79,9 +130,10 @@ const BatchShape& BatchScheduler::plan(double now) {
     chunk(prefilling_[i], std::min(s.record.request.input_tokens - s.prefilled, budget));
   }
   // 3. New requests, first come first served; stop at the first that does not fit.
-  while (!waiting_.empty() && budget > 0 && static_cast<int>(running()) < limits_.max_num_seqs) {
+  while (!waiting_.empty() && !waiting_.front().kv_ready && budget > 0 &&
+         static_cast<int>(running()) < limits_.max_num_seqs) {
     const Request& r = waiting_.front().record.request;
-    const std::int64_t blocks = kv_.blocks_for(r.input_tokens + r.output_tokens);
+    const std::int64_t blocks = kv_.blocks_for(kv_tokens(r));
     if (!kv_.can_allocate(blocks)) break;
     if (!limits_.chunked_prefill && r.input_tokens > budget) break;
     kv_.allocate(blocks);
@@ -131,15 +183,17 @@ void BatchScheduler::complete(double now) {
     ++done_prefills;
     s.record.first_token = now;
     outstanding_tokens_ -= 1;
-    const std::int64_t remaining = s.record.request.output_tokens - 1;
-    if (remaining == 0) {
+    if (s.record.request.output_tokens == 1) {
       finish(slot, now);
-      continue;
+    } else if (limits_.role == ReplicaRole::Prefill) {
+      // The prompt's KV leaves with the request (the transfer is the engine's business); its
+      // blocks are free for the next prompts.
+      kv_.release(s.blocks);
+      on_handoff_(std::move(s.record));
+      free_slots_.push_back(slot);
+    } else {
+      start_decoding(slot);
     }
-    s.decode_start = decode_step_;
-    decoding_ += 1;
-    decode_context_ += s.record.request.input_tokens;  // first decode: prompt + token 1 fed back
-    finishes_.push({decode_step_ + remaining, order_of_slot_[slot], slot});
   }
   if (done_prefills > 0) {
     // Finished prompts leave the prefilling list (they are its first entries only when chunks

@@ -23,7 +23,13 @@
 
 namespace tokenfab {
 
+// What a replica does with a request: all of it, only the prompt (then hands the request and its
+// KV over to a decode replica), or only the output (its KV arrives from a prefill replica).
+enum class ReplicaRole { Unified, Prefill, Decode };
+std::string role_name(ReplicaRole r);
+
 struct SchedulerLimits {
+  ReplicaRole role = ReplicaRole::Unified;
   std::int64_t max_batched_tokens = 8192;
   int max_num_seqs = 256;
   bool chunked_prefill = true;
@@ -38,6 +44,11 @@ class BatchScheduler {
 
   // A request reaches the replica. It may be rejected at once (reason recorded, sent to the sink).
   void enqueue(const Request& r);
+  // Decode role: a request whose prompt was processed elsewhere (first token already out) and
+  // whose KV has arrived. It waits for KV blocks and a batch slot like any request.
+  void enqueue_prefilled(RequestRecord&& record);
+  // Prefill role: where requests go once their prompt is done (their first token stamped).
+  void set_handoff(Sink handoff) { on_handoff_ = std::move(handoff); }
   bool idle() const { return waiting_.empty() && running() == 0; }
 
   // Forms the next iteration starting at `now`; an empty shape means nothing can run.
@@ -67,6 +78,7 @@ class BatchScheduler {
  private:
   struct Sequence {
     RequestRecord record;
+    bool kv_ready = false;          // decode role: prompt KV arrived, goes straight to decoding
     std::int64_t prefilled = 0;     // prompt tokens already in KV
     std::int64_t blocks = 0;        // KV blocks reserved
     std::int64_t decode_start = 0;  // decode step at which it started decoding
@@ -80,11 +92,15 @@ class BatchScheduler {
 
   std::size_t store(Sequence&& s);
   void finish(std::size_t slot, double now);
+  void start_decoding(std::size_t slot);
+  // KV tokens a request holds here: the prompt on a prefill replica, prompt + output elsewhere.
+  std::int64_t kv_tokens(const Request& r) const;
 
   SchedulerLimits limits_;
   KvCache kv_;
   int replica_;
   Sink on_done_;
+  Sink on_handoff_;
   std::deque<Sequence> waiting_;
   std::vector<std::size_t> prefilling_;  // slots, admission order
   std::vector<Sequence> slots_;

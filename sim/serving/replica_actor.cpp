@@ -3,9 +3,12 @@
 #include <algorithm>
 
 #include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Comm.hpp>
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/Exec.hpp>
 #include <spdlog/spdlog.h>
+
+#include "sim/platform/platform.hpp"
 
 namespace tokenfab {
 namespace {
@@ -15,19 +18,22 @@ namespace {
 constexpr std::uint64_t kMaxSegmentIterations = 4096;
 constexpr double kMaxSegmentSeconds = 10.0;
 
+double sim_now() { return simgrid::s4u::Engine::get_clock(); }
+
 }  // namespace
 
-ReplicaRuntime::ReplicaRuntime(int index_, std::vector<simgrid::s4u::Host*> hosts_, std::unique_ptr<PerfModel> perf_,
-                               BatchScheduler scheduler_)
+ReplicaRuntime::ReplicaRuntime(int index_, ReplicaRole role_, std::vector<simgrid::s4u::Host*> hosts_,
+                               std::unique_ptr<PerfModel> perf_, BatchScheduler scheduler_)
     : index(index_),
+      role(role_),
       hosts(std::move(hosts_)),
       perf(std::move(perf_)),
       scheduler(std::move(scheduler_)),
       wakeup(simgrid::s4u::Semaphore::create(0)) {}
 
 void ReplicaActor::busy_until(double until) {
-  const double now = simgrid::s4u::Engine::get_clock();
-  const double span = until - now;
+  rt_.next_send = until;  // a prefill replica cannot hand anything over before it resumes
+  const double span = until - sim_now();
   if (span > 0) {
     rt_.segments += 1;
     if (rt_.hosts.size() == 1) {
@@ -42,19 +48,42 @@ void ReplicaActor::busy_until(double until) {
   }
   // The replica clock is authoritative; land exactly on it (an execution may end a rounding
   // error early).
-  if (simgrid::s4u::Engine::get_clock() < until) simgrid::s4u::this_actor::sleep_until(until);
+  if (sim_now() < until) simgrid::s4u::this_actor::sleep_until(until);
+}
+
+void ReplicaActor::take_arrivals(double t) {
+  if (rt_.role == ReplicaRole::Decode) {
+    while (!rt_.kv_arrived.empty() && rt_.kv_arrived.front().kv_transfer_end <= t) {
+      rt_.scheduler.enqueue_prefilled(std::move(rt_.kv_arrived.front()));
+      rt_.kv_arrived.pop_front();
+    }
+    return;
+  }
+  if (!shared_.feed.stateful())
+    shared_.feed.take_until(static_cast<std::size_t>(rt_.feed_index), t, rt_.scheduler);
+}
+
+double ReplicaActor::horizon() const {
+  const ArrivalFeed& feed = shared_.feed;
+  if (rt_.role != ReplicaRole::Decode) return feed.stateful() ? feed.horizon() : kNever;
+  double h = rt_.transfer_bounds.empty() ? kNever : *rt_.transfer_bounds.begin();
+  for (const ReplicaRuntime* p : shared_.prefill) {
+    if (p->done) continue;
+    h = std::min(h, p->send_follows_frontend ? feed.horizon() : p->next_send);
+  }
+  return h;
 }
 
 bool ReplicaActor::run_segment() {
-  ArrivalFeed& feed = shared_.feed;
-  const double stop = feed.stop_time();
+  const double stop = shared_.feed.stop_time();
   const double start = rt_.clock;
   std::uint64_t n = 0;
   while (true) {
-    if (!feed.stateful()) feed.take_until(static_cast<std::size_t>(rt_.index), rt_.clock, rt_.scheduler);
+    take_arrivals(rt_.clock);
     if (rt_.scheduler.idle()) break;
     const BatchShape& shape = rt_.scheduler.plan(rt_.clock);
     if (shape.new_tokens == 0) {
+      if (n > 0) break;  // nothing admissible now (decode: KV full); let SimGrid move on
       // Unreachable by construction (requests that can never fit are rejected on arrival); a
       // stuck replica would otherwise spin forever.
       spdlog::error("replica {} cannot schedule its {} waiting requests", rt_.index, rt_.scheduler.waiting());
@@ -63,7 +92,7 @@ bool ReplicaActor::run_segment() {
     const double cost = rt_.perf->price(shape).seconds;
     const double end = rt_.clock + cost;
     if (end > stop) {
-      // The iteration cannot finish before the run stops: the GPUs work until then, the batch
+      // The iteration cannot finish before the run stops: the devices work until then, the batch
       // stays in flight.
       busy_until(stop);
       rt_.busy_seconds += stop - rt_.clock;
@@ -71,10 +100,9 @@ bool ReplicaActor::run_segment() {
       return false;
     }
     // An iteration may be applied ahead of SimGrid time only when nothing can reach the replica
-    // before it ends: always with a stateless router (arrivals come from the stream, taken at
-    // boundaries), before the next arrival with a stateful one. Otherwise it runs live: the GPUs
-    // are busy first and the results are applied at its end, as other actors see it happen.
-    const bool ahead_ok = shared_.fast_forward && (!feed.stateful() || end <= feed.horizon());
+    // before it ends. Otherwise it runs live: the devices are busy first and the results are
+    // applied at its end, as other actors see it happen.
+    const bool ahead_ok = shared_.fast_forward && end <= horizon();
     if (!ahead_ok) {
       if (n > 0) break;  // first catch SimGrid up with the iterations applied so far
       busy_until(end);
@@ -84,40 +112,74 @@ bool ReplicaActor::run_segment() {
     rt_.busy_seconds += cost;
     rt_.iterations += 1;
     ++n;
-    if (!ahead_ok || n >= kMaxSegmentIterations || rt_.clock - start >= kMaxSegmentSeconds) break;
+    // Finished prompts leave at this boundary, in SimGrid time.
+    if (!ahead_ok || !rt_.handoffs.empty() || n >= kMaxSegmentIterations || rt_.clock - start >= kMaxSegmentSeconds)
+      break;
   }
   busy_until(rt_.clock);
-  shared_.progress.tick(rt_.clock, shared_.finished, feed.arrived());
+  send_handoffs();
+  shared_.progress.tick(rt_.clock, shared_.finished, shared_.feed.arrived());
+  return true;
+}
+
+void ReplicaActor::send_handoffs() {
+  if (rt_.handoffs.empty()) return;
+  std::vector<const BatchScheduler*> views;
+  for (const ReplicaRuntime* d : shared_.decode) views.push_back(&d->scheduler);
+  for (auto& record : rt_.handoffs) {
+    ReplicaRuntime& to = *shared_.decode[shared_.decode_router->route(record.request, views)];
+    const double bytes = shared_.kv_bytes_per_token * static_cast<double>(record.request.input_tokens);
+    // The fastest the transfer could possibly go: one stream's share at the path's bottleneck
+    // bandwidth plus its latency (SimGrid's flow model can only be slower).
+    const std::size_t streams = std::min(rt_.hosts.size(), to.hosts.size());
+    const PathInfo path = path_between(rt_.hosts.front(), to.hosts.front());
+    const double bound = rt_.clock + path.latency + bytes / static_cast<double>(streams) / path.bandwidth;
+    record.kv_transfer_start = rt_.clock;
+    const std::uint64_t id = record.request.id;
+    shared_.in_transfer.emplace(id, std::move(record));
+    to.transfer_bounds.insert(bound);
+    simgrid::s4u::Actor::create("kv" + std::to_string(id), rt_.hosts.front(),
+                                KvTransferActor(id, rt_, to, bytes, bound, shared_));
+  }
+  rt_.handoffs.clear();
+}
+
+bool ReplicaActor::wait_for_work() {
+  ArrivalFeed& feed = shared_.feed;
+  if (rt_.role == ReplicaRole::Decode) {
+    if (!rt_.kv_arrived.empty()) return true;
+    const bool more_coming = shared_.active_prefill > 0 || !rt_.transfer_bounds.empty();
+    if (!more_coming || sim_now() >= feed.stop_time()) return false;
+  } else if (feed.stateful()) {
+    if (shared_.arrivals_done) return false;
+    rt_.send_follows_frontend = true;
+  } else {
+    const double next = feed.next_arrival(static_cast<std::size_t>(rt_.feed_index));
+    if (next == kNever) return false;
+    rt_.next_send = next;
+    if (next > rt_.clock) simgrid::s4u::this_actor::sleep_until(next);
+    rt_.clock = std::max(rt_.clock, next);
+    return true;
+  }
+  rt_.waiting = true;
+  rt_.wakeup->acquire();
+  rt_.waiting = false;
+  rt_.send_follows_frontend = false;
+  rt_.clock = std::max(rt_.clock, sim_now());
   return true;
 }
 
 void ReplicaActor::serve() {
-  ArrivalFeed& feed = shared_.feed;
-  const auto r = static_cast<std::size_t>(rt_.index);
   while (true) {
+    take_arrivals(rt_.clock);
     if (!rt_.scheduler.idle()) {
       if (!run_segment()) break;
       continue;
     }
-    // Idle: wait for the next arrival.
-    if (feed.stateful()) {
-      if (shared_.arrivals_done) break;
-      rt_.waiting = true;
-      rt_.wakeup->acquire();
-      rt_.waiting = false;
-      rt_.clock = std::max(rt_.clock, simgrid::s4u::Engine::get_clock());
-      continue;
-    }
-    const double next = feed.next_arrival(r);
-    if (next == kNever) break;
-    if (next > rt_.clock) {
-      simgrid::s4u::this_actor::sleep_until(next);
-      rt_.clock = next;
-    }
-    feed.take_until(r, rt_.clock, rt_.scheduler);
+    if (!wait_for_work()) break;
   }
   // At the stop time, arrivals up to it count (they are in flight).
-  if (!feed.stateful() && feed.stop_time() != kNever) feed.take_until(r, feed.stop_time(), rt_.scheduler);
+  if (rt_.role != ReplicaRole::Decode && shared_.feed.stop_time() != kNever) take_arrivals(shared_.feed.stop_time());
   spdlog::debug("replica {} done: {} iterations in {} SimGrid activities", rt_.index, rt_.iterations, rt_.segments);
 }
 
@@ -127,6 +189,14 @@ void ReplicaActor::operator()() {
   } catch (const std::exception&) {
     shared_.input_error = std::current_exception();
     simgrid::s4u::Actor::kill_all();
+    return;
+  }
+  rt_.done = true;
+  rt_.next_send = kNever;
+  if (rt_.role == ReplicaRole::Prefill && --shared_.active_prefill == 0) {
+    // No more KV will come: idle decode replicas may finish.
+    for (ReplicaRuntime* d : shared_.decode)
+      if (d->waiting) d->wakeup->release();
   }
 }
 
@@ -146,7 +216,7 @@ void FrontendActor::replay() {
   auto next = feed.next_request();
   while (next) {
     feed.set_horizon(next->arrival);
-    if (next->arrival > simgrid::s4u::Engine::get_clock()) simgrid::s4u::this_actor::sleep_until(next->arrival);
+    if (next->arrival > sim_now()) simgrid::s4u::this_actor::sleep_until(next->arrival);
     ReplicaRuntime* target = replicas_[feed.router().route(*next, views)];
     target->scheduler.enqueue(*next);
     feed.count_arrival();
@@ -158,6 +228,22 @@ void FrontendActor::replay() {
   for (auto* rep : replicas_)
     if (rep->waiting) rep->wakeup->release();
   spdlog::debug("frontend: all {} requests routed", feed.arrived());
+}
+
+void KvTransferActor::operator()() {
+  const std::size_t streams = std::min(from_.hosts.size(), to_.hosts.size());
+  const auto per_stream = static_cast<std::uint64_t>(bytes_ / static_cast<double>(streams));
+  std::vector<simgrid::s4u::CommPtr> comms;
+  comms.reserve(streams);
+  for (std::size_t i = 0; i < streams; ++i)
+    comms.push_back(simgrid::s4u::Comm::sendto_async(from_.hosts[i], to_.hosts[i], per_stream));
+  simgrid::s4u::Comm::wait_all(comms);
+  auto node = shared_.in_transfer.extract(request_);
+  RequestRecord record = std::move(node.mapped());
+  record.kv_transfer_end = sim_now();
+  to_.transfer_bounds.erase(to_.transfer_bounds.find(bound_));
+  to_.kv_arrived.push_back(std::move(record));
+  if (to_.waiting) to_.wakeup->release();
 }
 
 }  // namespace tokenfab

@@ -1,16 +1,22 @@
 // The SimGrid actors of one run: one actor per serving replica running continuous-batching
-// iterations on its GPUs, and (for stateful routing) a frontend actor that routes each arrival.
+// iterations on its GPUs, a frontend actor that routes each arrival (stateful routing only), and
+// one short-lived actor per KV transfer between a prefill and a decode replica.
 //
 // Time: a replica keeps its own clock, advanced by the priced iteration times; its GPUs are kept
 // busy on their SimGrid hosts for exactly those spans (so SimGrid's energy accounting and any
-// contention see them). With fast_forward, iterations that cannot be affected by any other actor
-// before they end are priced back to back and run as one SimGrid activity; the results are equal
-// to the step-by-step run because each iteration still starts at the same boundary and sees the
-// same arrivals (tests/engine/fast_forward_test.cpp).
+// contention see them). With fast_forward, iterations that nothing can affect before they end are
+// priced back to back and run as one SimGrid activity. "Nothing can affect them" is a lower bound
+// on the next event that could reach the replica (conservative lookahead): the next arrival for a
+// stateful router, and for a decode replica the earliest time a KV transfer could land (each
+// prefill replica publishes when it may next send; each transfer in flight, its fastest possible
+// end). Results are equal to the step-by-step run (tests/engine/fast_forward_test.cpp).
 #pragma once
 
+#include <deque>
 #include <exception>
+#include <map>
 #include <memory>
+#include <set>
 #include <vector>
 
 #include <simgrid/s4u/Host.hpp>
@@ -23,6 +29,8 @@
 
 namespace tokenfab {
 
+struct ReplicaRuntime;
+
 // State shared by the actors of one run.
 struct RunShared {
   RunShared(ArrivalFeed& feed_, Progress& progress_, bool fast_forward_)
@@ -30,8 +38,15 @@ struct RunShared {
   ArrivalFeed& feed;
   Progress& progress;
   bool fast_forward;
-  std::uint64_t finished = 0;  // completed or rejected
-  bool arrivals_done = false;  // stateful: the frontend has routed the last arrival
+  std::vector<ReplicaRuntime*> entry;    // replicas that take arrivals (unified or prefill)
+  std::vector<ReplicaRuntime*> prefill;  // prefill pool
+  std::vector<ReplicaRuntime*> decode;   // decode pool
+  std::unique_ptr<Router> decode_router;
+  double kv_bytes_per_token = 0;         // whole-model KV of one prompt token
+  std::size_t active_prefill = 0;        // prefill actors still running
+  std::map<std::uint64_t, RequestRecord> in_transfer;  // KV on the wire, by request id
+  std::uint64_t finished = 0;            // completed or rejected
+  bool arrivals_done = false;            // stateful: the frontend has routed the last arrival
   // A bad input found mid-run (e.g. a malformed trace row): the run stops and it is rethrown
   // after the engine returns, so that it reaches the user as an ordinary config error.
   std::exception_ptr input_error;
@@ -39,18 +54,28 @@ struct RunShared {
 
 // One replica's state, owned by the simulation and outliving its actor.
 struct ReplicaRuntime {
-  ReplicaRuntime(int index, std::vector<simgrid::s4u::Host*> hosts, std::unique_ptr<PerfModel> perf,
+  ReplicaRuntime(int index, ReplicaRole role, std::vector<simgrid::s4u::Host*> hosts, std::unique_ptr<PerfModel> perf,
                  BatchScheduler scheduler);
   int index;
-  std::vector<simgrid::s4u::Host*> hosts;  // its GPUs; the actor runs on hosts[0]
+  ReplicaRole role;
+  int feed_index = -1;                     // among the replicas that take arrivals
+  std::vector<simgrid::s4u::Host*> hosts;  // its devices; the actor runs on hosts[0]
   std::unique_ptr<PerfModel> perf;
   BatchScheduler scheduler;
-  simgrid::s4u::SemaphorePtr wakeup;  // stateful routing: released when work arrives
+  simgrid::s4u::SemaphorePtr wakeup;  // released when work arrives while it waits
   bool waiting = false;               // blocked on `wakeup`
+  bool done = false;                  // its actor has ended
   double clock = 0;                   // the replica's own simulated time
-  double busy_seconds = 0;            // time spent in iterations (each of its GPUs is busy then)
+  double busy_seconds = 0;            // time spent in iterations (each of its devices is busy then)
   std::uint64_t iterations = 0;
   std::uint64_t segments = 0;         // SimGrid activities issued (iterations / segments = speed-up)
+  // Prefill role.
+  std::vector<RequestRecord> handoffs;  // prompts finished at the current boundary
+  double next_send = 0;                 // earliest time it may start another KV transfer
+  bool send_follows_frontend = false;   // idle on a stateful feed: next_send is the next arrival
+  // Decode role.
+  std::deque<RequestRecord> kv_arrived;  // KV landed, not yet taken at a boundary
+  std::multiset<double> transfer_bounds; // earliest possible end of each KV transfer to it
 };
 
 class ReplicaActor {
@@ -62,8 +87,16 @@ class ReplicaActor {
   void serve();
   // Runs the next segment of iterations; false when the replica reached the stop time.
   bool run_segment();
-  // Keeps the replica's GPUs busy until the replica clock `until`.
+  // Keeps the replica's devices busy until the replica clock `until`.
   void busy_until(double until);
+  // Requests that reached the replica by time t join its queue.
+  void take_arrivals(double t);
+  // No event can reach the replica before this time (lookahead).
+  double horizon() const;
+  // Idle: waits for work; false when there will be none.
+  bool wait_for_work();
+  // Prefill role: starts the KV transfers of the prompts finished at this boundary.
+  void send_handoffs();
   ReplicaRuntime& rt_;
   RunShared& shared_;
 };
@@ -77,6 +110,24 @@ class FrontendActor {
  private:
   void replay();
   std::vector<ReplicaRuntime*> replicas_;
+  RunShared& shared_;
+};
+
+// Moves one prompt's KV from a prefill replica's devices to a decode replica's devices as
+// parallel SimGrid communications (rank i to rank i), then hands the request to the decode replica.
+class KvTransferActor {
+ public:
+  KvTransferActor(std::uint64_t request, ReplicaRuntime& from, ReplicaRuntime& to, double bytes, double bound,
+                  RunShared& shared)
+      : request_(request), from_(from), to_(to), bytes_(bytes), bound_(bound), shared_(shared) {}
+  void operator()();
+
+ private:
+  std::uint64_t request_;
+  ReplicaRuntime& from_;
+  ReplicaRuntime& to_;
+  double bytes_;
+  double bound_;
   RunShared& shared_;
 };
 
