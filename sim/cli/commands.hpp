@@ -15,6 +15,7 @@ namespace tokenfab::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitInternal = 1;
 inline constexpr int kExitConfig = 2;
+inline constexpr int kExitInvariant = 3;  // an end-of-run invariant failed (a tokenfab bug)
 
 // Flags every simulation-running command shares.
 struct CommonFlags {

@@ -4,6 +4,7 @@
 
 #include "models/core/config_error.hpp"
 #include "sim/cli/commands.hpp"
+#include "sim/metrics/invariants.hpp"
 
 int main(int argc, char** argv) {
   using namespace tokenfab::cli;
@@ -21,6 +22,9 @@ int main(int argc, char** argv) {
   } catch (const tokenfab::ConfigError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kExitConfig;
+  } catch (const tokenfab::InvariantViolation& e) {
+    std::cerr << "internal error: " << e.what() << " (a tokenfab bug: please report it with the scenario)\n";
+    return kExitInvariant;
   } catch (const std::exception& e) {
     std::cerr << "internal error: " << e.what() << "\n";
     return kExitInternal;

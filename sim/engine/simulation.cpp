@@ -7,6 +7,7 @@
 
 #include <simgrid/Exception.hpp>
 #include <simgrid/s4u/Actor.hpp>
+#include <simgrid/plugins/energy.h>
 #include <simgrid/s4u/Engine.hpp>
 #include <spdlog/spdlog.h>
 
@@ -16,6 +17,7 @@
 #include "sim/engine/progress.hpp"
 #include "sim/platform/platform.hpp"
 #include "sim/serving/replica_actor.hpp"
+#include "sim/metrics/invariants.hpp"
 #include "sim/serving/placement.hpp"
 #include "sim/serving/router.hpp"
 
@@ -31,7 +33,9 @@ std::unique_ptr<simgrid::s4u::Engine> make_engine(const RunOptions& opt) {
   for (auto& a : args) argv.push_back(a.data());
   int argc = static_cast<int>(argv.size());
   try {
-    return std::make_unique<simgrid::s4u::Engine>(&argc, argv.data());
+    auto engine = std::make_unique<simgrid::s4u::Engine>(&argc, argv.data());
+    sg_host_energy_plugin_init();  // before the platform loads
+    return engine;
   } catch (const std::exception& e) {
     // SimGrid lists every valid key after the first line; the first line says what is wrong.
     std::string msg = e.what();
@@ -184,6 +188,17 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
   const PlatformView platform = inspect_platform(*engine, sc.platform);
   auto prepared = prepare(sc, catalog, model, platform);
   auto source = make_request_source(sc, model.max_context);
+  // SimGrid's energy plugin reads each host's idle and busy watts; hosts whose platform file does
+  // not give them get their device's catalog figures.
+  for (const auto& p : prepared) {
+    for (auto* h : p.hosts) {
+      if (h->get_property("wattage_per_state")) continue;
+      const auto& pw = p.setup.device.power;
+      if (!pw.idle || !pw.max) continue;
+      h->set_property("wattage_per_state", fmt::format("{}:{}", pw.idle->value, pw.max->value));
+      h->set_property("wattage_off", fmt::format("{}", pw.idle->value));
+    }
+  }
 
   RunResult result;
   result.scenario = sc;
@@ -242,6 +257,18 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
   progress.finish();
   if (shared.input_error) std::rethrow_exception(shared.input_error);
   const double end = stop != kNever ? stop : simgrid::s4u::Engine::get_clock();
+  const double engine_end = simgrid::s4u::Engine::get_clock();
+
+  // Device energy from SimGrid's plugin, and the idle floor it must respect.
+  EnergyFigures energy;
+  for (const auto& p : prepared) {
+    for (auto* h : p.hosts) {
+      energy.device_joules += sg_host_get_consumed_energy(h);
+      if (p.setup.device.power.idle) energy.idle_floor_joules += p.setup.device.power.idle->value * engine_end;
+      if (p.setup.device.power.max) energy.max_power_w += p.setup.device.power.max->value;
+    }
+  }
+  energy.measured_over_s = engine_end;
 
   // Requests still held by a replica or moving between replicas are in flight.
   for (auto& rt : replicas) {
@@ -261,6 +288,15 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
     gpus += static_cast<int>(rt->hosts.size());
   }
   result.summary = summarize(records, end, busy_gpu_seconds, gpus, iterations);
+  result.summary.energy = energy;
+  finish_energy(result.summary);
+  InvariantInputs inv;
+  inv.tokens_emitted = 0;
+  for (auto& rt : replicas) {
+    inv.tokens_emitted += rt->scheduler.tokens_emitted();
+    inv.kv_overflow = inv.kv_overflow || rt->scheduler.kv().overflowed();
+  }
+  check_invariants(result.records, result.summary, inv);
   std::uint64_t segments = 0;
   for (auto& rt : replicas) segments += rt->segments;
   spdlog::debug("{} iterations in {} SimGrid activities", iterations, segments);

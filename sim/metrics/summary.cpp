@@ -80,4 +80,13 @@ Summary summarize(const std::vector<RequestRecord>& records, double sim_time, do
   return s;
 }
 
+void finish_energy(Summary& s) {
+  EnergyFigures& e = s.energy;
+  e.average_power_w = e.measured_over_s > 0 ? e.device_joules / e.measured_over_s : 0;
+  e.joules_per_output_token = s.output_tokens > 0 ? e.device_joules / static_cast<double>(s.output_tokens) : 0;
+  const auto tokens = s.input_tokens + s.output_tokens;
+  e.joules_per_token = tokens > 0 ? e.device_joules / static_cast<double>(tokens) : 0;
+  e.output_tokens_per_s_per_mw = e.average_power_w > 0 ? s.output_tokens_per_s / (e.average_power_w / 1e6) : 0;
+}
+
 }  // namespace tokenfab

@@ -18,6 +18,18 @@ struct Distribution {
 double percentile(const std::vector<double>& sorted, double q);
 Distribution describe(std::vector<double> values);
 
+// Energy of the simulated devices (SimGrid's host energy plugin).
+struct EnergyFigures {
+  double device_joules = 0;      // GPUs/LPUs of the replicas, over measured_over_s
+  double idle_floor_joules = 0;  // their idle power x measured_over_s (energy cannot be lower)
+  double max_power_w = 0;        // their summed full-load power
+  double measured_over_s = 0;    // simulated time the plugin integrated over
+  double average_power_w = 0;    // device_joules / measured_over_s
+  double joules_per_output_token = 0;
+  double joules_per_token = 0;   // per input + output token
+  double output_tokens_per_s_per_mw = 0;  // output tokens/s per MW of average device power
+};
+
 struct Summary {
   std::uint64_t arrived = 0;
   std::uint64_t completed = 0;
@@ -37,7 +49,11 @@ struct Summary {
   Distribution kv_transfer;  // disaggregated serving: prefill-to-decode KV transfer times
   double gpu_busy_fraction = 0;  // busy GPU-seconds / (GPUs x sim_time)
   std::uint64_t iterations = 0;
+  EnergyFigures energy;
 };
+
+// Fills the derived energy figures (average power, per token, per MW) from the raw ones.
+void finish_energy(Summary& s);
 
 // `records` holds every arrived request, whatever its outcome.
 Summary summarize(const std::vector<RequestRecord>& records, double sim_time, double gpu_busy_seconds, int gpus,

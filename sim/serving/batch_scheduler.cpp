@@ -162,6 +162,7 @@ void BatchScheduler::complete(double now) {
   if (planned_decodes_ > 0) {
     decode_step_ += 1;
     decode_context_ += planned_decodes_;
+    tokens_emitted_ += planned_decodes_;
     outstanding_tokens_ -= planned_decodes_;
     while (!finishes_.empty() && finishes_.top().step <= decode_step_) {
       const Finish f = finishes_.top();
@@ -182,6 +183,7 @@ void BatchScheduler::complete(double now) {
     if (s.prefilled < s.record.request.input_tokens) continue;
     ++done_prefills;
     s.record.first_token = now;
+    tokens_emitted_ += 1;
     outstanding_tokens_ -= 1;
     if (s.record.request.output_tokens == 1) {
       finish(slot, now);

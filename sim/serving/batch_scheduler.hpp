@@ -63,6 +63,8 @@ class BatchScheduler {
   const KvCache& kv() const { return kv_; }
   // Tokens still to process for queued and running requests (a load measure for routers).
   std::int64_t outstanding_tokens() const { return outstanding_tokens_; }
+  // Output tokens produced so far (first tokens and decodes), for the end-of-run invariants.
+  std::int64_t tokens_emitted() const { return tokens_emitted_; }
   // Requests still held (waiting or running), as in-flight records.
   std::vector<RequestRecord> in_flight() const;
 
@@ -113,6 +115,7 @@ class BatchScheduler {
   std::int64_t decode_step_ = 0;     // decode steps executed so far
   std::priority_queue<Finish, std::vector<Finish>, std::greater<>> finishes_;
   std::int64_t outstanding_tokens_ = 0;
+  std::int64_t tokens_emitted_ = 0;
   // The planned iteration.
   BatchShape shape_;
   std::vector<Chunk> chunks_;
