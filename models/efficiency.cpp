@@ -1,7 +1,5 @@
 #include "models/efficiency.hpp"
 
-#include <map>
-
 namespace tokenfab {
 
 const Schema<Efficiency>& efficiency_schema() {
@@ -16,23 +14,24 @@ const Schema<Efficiency>& efficiency_schema() {
   return s;
 }
 
-namespace {
-
-struct EfficiencyTable {
-  Efficiency fallback;
-  std::map<std::string, Efficiency> devices;
-};
-
-}  // namespace
-
 Efficiency efficiency_for(const Catalog& catalog, const std::string& device) {
   const YamlNode doc = YamlNode::load_file(catalog.root() + "/efficiency.yaml");
   refuse_unknown_keys(doc, {"default", "devices"});
-  Efficiency result = efficiency_schema().read(doc.child("default") ? *doc.child("default") : doc.absent_child("default"));
-  if (const auto devices = doc.child("devices"); devices && devices->is_map()) {
-    if (const auto row = devices->child(device)) result = efficiency_schema().read(*row);
-  }
-  return result;
+  const Efficiency base = efficiency_schema().read(doc.child("default") ? *doc.child("default") : doc.absent_child("default"));
+  const auto devices = doc.child("devices");
+  if (!devices || devices->is_null()) return base;
+  if (!devices->is_map()) devices->fail("got " + devices->kind_noun(), "a map of device name -> factors");
+  // A row for a device the catalog does not have is a typo, not a silently unused row.
+  refuse_unknown_keys(*devices, catalog.device_names());
+  const auto row = devices->child(device);
+  if (!row) return base;
+  // A row states the factors calibrated for its device; the others come from the default row.
+  Efficiency e = efficiency_schema().read(*row);
+  if (!row->child("flops")) e.flops = base.flops;
+  if (!row->child("memory")) e.memory = base.memory;
+  if (!row->child("network")) e.network = base.network;
+  if (!row->child("iteration_overhead")) e.iteration_overhead = base.iteration_overhead;
+  return e;
 }
 
 }  // namespace tokenfab

@@ -8,7 +8,9 @@
 
 namespace tokenfab {
 
-// The row for `device`, or the default row when the device has none.
+// The row for `device` (fields it leaves out taken from the default row), or the default row
+// when the device has none. Throws ConfigError for a malformed table or a row naming a device
+// the catalog does not have.
 Efficiency efficiency_for(const Catalog& catalog, const std::string& device);
 
 const Schema<Efficiency>& efficiency_schema();

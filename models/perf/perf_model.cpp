@@ -1,9 +1,12 @@
 #include "models/perf/perf_model.hpp"
 
-#include "models/perf/roofline.hpp"
-
 #include <cmath>
 #include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "models/perf/profile_table.hpp"
+#include "models/perf/roofline.hpp"
 
 namespace tokenfab {
 
@@ -13,8 +16,42 @@ std::string bound_name(Bound b) {
     case Bound::Memory: return "memory";
     case Bound::Network: return "network";
     case Bound::Overhead: return "overhead";
+    case Bound::Measured: return "measured";
   }
   return "?";
+}
+
+double Speculative::tokens_per_step() const {
+  if (!enabled()) return 1.0;
+  const double a = acceptance_rate;
+  const int n = draft_tokens;
+  if (a >= 1.0) return n + 1.0;
+  // Expected accepted prefix of n i.i.d. drafts plus the token the verifier always emits.
+  return (1.0 - std::pow(a, n + 1)) / (1.0 - a);
+}
+
+std::optional<std::string> setup_problem(const ReplicaSetup& s) {
+  const auto& m = s.model;
+  if (s.tp < 1 || s.pp < 1 || s.ep < 1 || s.dp < 1) return "tp, pp, ep and dp must each be at least 1";
+  if (s.pp > m.layers) return fmt::format("pp {} exceeds the {} layers of {}", s.pp, m.layers, m.name);
+  if (s.ep > 1 && !m.moe) return fmt::format("ep {} needs a mixture-of-experts model; {} is dense", s.ep, m.name);
+  if (s.group_size() % s.ep != 0)
+    return fmt::format("ep {} does not divide the tp*dp = {} devices of a pipeline stage", s.ep, s.group_size());
+  if (m.moe && s.ep > m.moe->routed_experts)
+    return fmt::format("ep {} exceeds the {} routed experts of {}", s.ep, m.moe->routed_experts, m.name);
+  if (s.tp > 1 && s.link_bandwidth <= 0) return fmt::format("tp {} needs the bandwidth of the links between its devices", s.tp);
+  if (s.group_size() > 1 && s.group_link().bandwidth <= 0)
+    return "dp/ep over several devices needs the bandwidth of the links between them";
+  if (s.pp > 1 && s.stage_link().bandwidth <= 0) return fmt::format("pp {} needs the bandwidth between its stages", s.pp);
+  const auto& sp = s.speculative;
+  if (sp.method != SpecMethod::None) {
+    if (sp.draft_tokens < 1) return "speculative decoding needs draft_tokens >= 1";
+    if (sp.acceptance_rate < 0 || sp.acceptance_rate > 1) return "acceptance_rate must lie in [0, 1]";
+    if (sp.method == SpecMethod::Mtp && (!m.mtp || m.mtp->layers < 1))
+      return fmt::format("{} has no multi-token-prediction module (no mtp section in its catalog entry)", m.name);
+    if (sp.method == SpecMethod::DraftModel && !sp.draft_model) return "method draft_model needs a draft_model";
+  }
+  return std::nullopt;
 }
 
 PerfModelRegistry& PerfModelRegistry::instance() {
@@ -23,6 +60,7 @@ PerfModelRegistry& PerfModelRegistry::instance() {
   static PerfModelRegistry r = [] {
     PerfModelRegistry reg;
     reg.add("roofline", [](const ReplicaSetup& s) { return std::make_unique<RooflineModel>(s); });
+    reg.add("profile_table", [](const ReplicaSetup& s) { return std::make_unique<ProfileTableModel>(s); });
     return reg;
   }();
   return r;
@@ -40,22 +78,6 @@ std::vector<std::string> PerfModelRegistry::names() const {
   std::vector<std::string> out;
   for (const auto& [n, f] : factories_) out.push_back(n);
   return out;
-}
-
-// Ring all-reduce: a reduce-scatter then an all-gather, each p-1 steps moving bytes/p per rank.
-double ring_all_reduce_time(double bytes, int p, double bw, double lat) {
-  if (p <= 1) return 0;
-  const double steps = 2.0 * (p - 1);
-  return steps * lat + steps / p * bytes / bw;
-}
-
-// Tree all-reduce (reduce up a binary tree, broadcast down): 2*ceil(log2 p) steps each moving the
-// whole message; the pipelined variant NCCL uses approaches 2*bytes/bw for large messages, which is
-// what the bandwidth term takes.
-double tree_all_reduce_time(double bytes, int p, double bw, double lat) {
-  if (p <= 1) return 0;
-  const double depth = std::ceil(std::log2(static_cast<double>(p)));
-  return 2.0 * depth * lat + 2.0 * bytes / bw;
 }
 
 }  // namespace tokenfab
