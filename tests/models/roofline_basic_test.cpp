@@ -14,7 +14,9 @@ ReplicaSetup h100_tp8(AllReduceAlgo algo = AllReduceAlgo::Auto) {
   ReplicaSetup s;
   s.model = catalog.llm("llama-3.1-70b");
   s.device = catalog.device("h100-sxm");
-  s.precision = Precisions{Precision::FP8, Precision::BF16, Precision::FP8};
+  s.precision.weights = Precision::FP8;
+  s.precision.activations = Precision::BF16;
+  s.precision.kv_cache = Precision::FP8;
   s.tp = 8;
   s.link_bandwidth = 450e9;  // NVLink 4 per direction (platforms/hgx-h100.xml)
   s.link_latency = 0.5e-6;   // two 0.25 us links through the NVSwitch
