@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   cmake make g++ pkg-config
   libsimgrid-dev libboost-graph-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
-  googletest libgtest-dev libcli11-dev nlohmann-json3-dev
+  googletest libgtest-dev libcli11-dev nlohmann-json3-dev libbenchmark-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -162,6 +162,8 @@ const Schema<Scenario>& scenario_schema() {
           .section("serving", &Scenario::serving, serving_schema(), "Batching and KV cache.")
           .section("perf_model", &Scenario::perf_model, perf_model_schema(), "Iteration pricing.")
           .section("workload", &Scenario::workload, workload_schema(), "Traffic.")
+          .custom(tiers_param_doc(), [](const std::optional<YamlNode>& n, const YamlNode&,
+                                        Scenario& sc) { sc.tiers = read_tier_table(n); })
           .section("simulation", &Scenario::simulation, simulation_schema(), "Engine limits.")
           .section("output", &Scenario::output, output_schema(), "Outputs.");
   return s;
@@ -171,6 +173,7 @@ Scenario load_scenario(const std::string& path) {
   const YamlNode doc = YamlNode::load_file(path);
   if (!doc.is_map()) doc.fail(fmt::format("the file holds {}", doc.kind_noun()), "a map of scenario sections");
   Scenario sc = scenario_schema().read(doc);
+  if (const auto w = doc.child("workload")) check_workload_tiers(*w, sc.workload, sc.tiers);
   sc.file = path;
   const std::filesystem::path dir = std::filesystem::path(path).parent_path();
   auto resolve = [&](const std::string& p) {
@@ -178,7 +181,7 @@ Scenario load_scenario(const std::string& path) {
     return (dir / p).lexically_normal().string();
   };
   sc.platform = resolve(sc.platform);
-  if (sc.workload.trace) sc.workload.trace->path = resolve(sc.workload.trace->path);
+  resolve_workload_paths(sc.workload, resolve);
   if (sc.model.find('/') != std::string::npos) sc.model = resolve(sc.model);
   if (sc.name.empty()) sc.name = std::filesystem::path(path).stem().string();
   if (sc.output.dir.empty()) sc.output.dir = "out/" + sc.name;

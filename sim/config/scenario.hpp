@@ -78,6 +78,7 @@ struct Scenario {
   ServingConfig serving;
   PerfModelConfig perf_model;
   WorkloadConfig workload;
+  std::vector<TierSpec> tiers = default_tiers();  // service tiers (sim/workload/tiers.hpp)
   SimulationConfig simulation;
   OutputConfig output;
 };

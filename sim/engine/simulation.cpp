@@ -288,6 +288,8 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
     gpus += static_cast<int>(rt->hosts.size());
   }
   result.summary = summarize(records, end, busy_gpu_seconds, gpus, iterations);
+  result.summary.workload = source->counters();
+  result.summary.tiers = summarize_tiers(records, sc.tiers, result.summary.window);
   result.summary.energy = energy;
   finish_energy(result.summary);
   InvariantInputs inv;

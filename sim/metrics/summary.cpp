@@ -89,4 +89,48 @@ void finish_energy(Summary& s) {
   e.output_tokens_per_s_per_mw = e.average_power_w > 0 ? s.output_tokens_per_s / (e.average_power_w / 1e6) : 0;
 }
 
+std::vector<TierSummary> summarize_tiers(const std::vector<RequestRecord>& records, const std::vector<TierSpec>& table,
+                                         double window) {
+  std::vector<TierSummary> out(table.size());
+  std::vector<std::vector<double>> ttft(table.size()), tpot(table.size());
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    out[i].name = table[i].name;
+    out[i].price_per_mtok = table[i].price_per_mtok;
+    out[i].output_speed = table[i].output_speed;
+    out[i].ttft_limit = table[i].ttft;
+  }
+  for (const auto& r : records) {
+    if (r.request.tier < 0 || r.request.tier >= static_cast<int>(table.size())) continue;
+    const auto i = static_cast<std::size_t>(r.request.tier);
+    TierSummary& t = out[i];
+    ++t.arrived;
+    if (r.outcome == Outcome::Rejected) ++t.rejected;
+    if (r.outcome == Outcome::InFlight) ++t.in_flight;
+    if (r.outcome != Outcome::Completed) continue;
+    ++t.completed;
+    t.output_tokens += r.request.output_tokens;
+    ttft[i].push_back(r.ttft());
+    if (r.has_tpot()) tpot[i].push_back(r.tpot());
+    const bool fast = !r.has_tpot() || r.tpot() * table[i].output_speed <= 1.0;
+    if (r.ttft() <= table[i].ttft && fast) {
+      ++t.met;
+      t.good_output_tokens += r.request.output_tokens;
+    }
+  }
+  std::vector<TierSummary> present;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    TierSummary& t = out[i];
+    if (t.arrived == 0) continue;
+    t.attainment = static_cast<double>(t.met) / static_cast<double>(t.arrived);
+    if (window > 0) {
+      t.goodput_tokens_per_s = static_cast<double>(t.good_output_tokens) / window;
+      t.revenue_per_hour = t.price_per_mtok * t.goodput_tokens_per_s * 3600.0 / 1e6;
+    }
+    t.ttft = describe(std::move(ttft[i]));
+    t.tpot = describe(std::move(tpot[i]));
+    present.push_back(std::move(t));
+  }
+  return present;
+}
+
 }  // namespace tokenfab

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "sim/metrics/request_record.hpp"
+#include "sim/workload/tiers.hpp"
+#include "sim/workload/workload_counters.hpp"
 
 namespace tokenfab {
 
@@ -30,6 +32,21 @@ struct EnergyFigures {
   double output_tokens_per_s_per_mw = 0;  // output tokens/s per MW of average device power
 };
 
+// One service tier's share of the run (tiers with at least one arrival). A request meets its
+// tier's targets when it completes with TTFT <= the tier's limit and TPOT <= 1 / output speed.
+struct TierSummary {
+  std::string name;
+  double price_per_mtok = 0, output_speed = 0, ttft_limit = 0;  // the tier's targets
+  std::uint64_t arrived = 0, completed = 0, rejected = 0, in_flight = 0;
+  std::uint64_t met = 0;             // requests that met the targets
+  double attainment = 0;             // met / arrived
+  std::int64_t output_tokens = 0;    // of completed requests
+  std::int64_t good_output_tokens = 0;  // of requests that met the targets
+  double goodput_tokens_per_s = 0;   // good output tokens over the run's window
+  double revenue_per_hour = 0;       // USD: price x good output tokens, per hour of window
+  Distribution ttft, tpot;
+};
+
 struct Summary {
   std::uint64_t arrived = 0;
   std::uint64_t completed = 0;
@@ -50,6 +67,8 @@ struct Summary {
   double gpu_busy_fraction = 0;  // busy GPU-seconds / (GPUs x sim_time)
   std::uint64_t iterations = 0;
   EnergyFigures energy;
+  WorkloadCounters workload;        // what the request source read and dropped (traces)
+  std::vector<TierSummary> tiers;   // per service tier, when the workload assigns tiers
 };
 
 // Fills the derived energy figures (average power, per token, per MW) from the raw ones.
@@ -58,5 +77,9 @@ void finish_energy(Summary& s);
 // `records` holds every arrived request, whatever its outcome.
 Summary summarize(const std::vector<RequestRecord>& records, double sim_time, double gpu_busy_seconds, int gpus,
                   std::uint64_t iterations);
+
+// Per-tier figures of `records` (tiers index `table`); empty when no request has a tier.
+std::vector<TierSummary> summarize_tiers(const std::vector<RequestRecord>& records, const std::vector<TierSpec>& table,
+                                         double window);
 
 }  // namespace tokenfab

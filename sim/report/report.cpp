@@ -29,6 +29,33 @@ void round_numbers(nlohmann::ordered_json& j, int digits = 12) {
   }
 }
 
+// What the trace source dropped or changed, so that no request disappears silently.
+void print_workload(std::ostream& out, const WorkloadCounters& w) {
+  fmt::print(out, "\n  trace ({}): {} rows read, {} requests emitted\n", w.format, w.rows, w.emitted);
+  const std::pair<const char*, std::uint64_t> dropped[] = {{"bad rows skipped", w.bad_rows},
+                                                           {"zero-token rows dropped", w.zero_token_rows},
+                                                           {"rows before the window", w.outside_window},
+                                                           {"rows filtered out", w.filtered},
+                                                           {"rows sampled out", w.sampled_out},
+                                                           {"prompts capped", w.capped_input},
+                                                           {"outputs capped", w.capped_output}};
+  for (const auto& [name, n] : dropped)
+    if (n > 0) fmt::print(out, "  {:<28} {:>14}\n", name, n);
+  if (w.bad_rows > 0) fmt::print(out, "  first bad row: {}\n", w.first_bad_row);
+}
+
+void print_tiers(std::ostream& out, const std::vector<TierSummary>& tiers) {
+  fmt::print(out, "\n  {:<18} {:>8} {:>9} {:>9} {:>10} {:>10} {:>12} {:>10}\n", "tier", "requests", "met SLO",
+             "TTFT p99", "TPOT p99", "tok/s/user", "goodput", "$/hour");
+  fmt::print(out, "  {:<18} {:>8} {:>9} {:>9} {:>10} {:>10} {:>12} {:>10}\n", "", "", "", "(ms)", "(ms)", "target",
+             "(tok/s)", "");
+  for (const auto& t : tiers) {
+    fmt::print(out, "  {:<18} {:>8} {:>8.1f}% {:>9} {:>10} {:>10.0f} {:>12.1f} {:>10.2f}\n", t.name, t.arrived,
+               t.attainment * 100, ms(t.ttft.p99), ms(t.tpot.p99), t.output_speed, t.goodput_tokens_per_s,
+               t.revenue_per_hour);
+  }
+}
+
 }  // namespace
 
 void print_summary_table(std::ostream& out, const RunResult& run) {
@@ -60,6 +87,8 @@ void print_summary_table(std::ostream& out, const RunResult& run) {
     if (d.count == 0) continue;
     fmt::print(out, "  {:<12} {:>10} {:>10} {:>10} {:>10}\n", name, ms(d.mean), ms(d.p50), ms(d.p90), ms(d.p99));
   }
+  if (s.workload.trace) print_workload(out, s.workload);
+  if (!s.tiers.empty()) print_tiers(out, s.tiers);
 }
 
 std::string summary_json(const RunResult& run) {
@@ -107,6 +136,44 @@ std::string summary_json(const RunResult& run) {
                  {"joules_per_output_token", e.joules_per_output_token},
                  {"joules_per_token", e.joules_per_token},
                  {"output_tokens_per_s_per_mw", e.output_tokens_per_s_per_mw}};
+  // Present only for trace workloads and tiered workloads (docs/outputs.md).
+  if (s.workload.trace) {
+    const WorkloadCounters& w = s.workload;
+    j["workload"] = {{"format", w.format},
+                     {"rows", w.rows},
+                     {"bad_rows", w.bad_rows},
+                     {"first_bad_row", w.first_bad_row},
+                     {"zero_token_rows", w.zero_token_rows},
+                     {"outside_window", w.outside_window},
+                     {"filtered", w.filtered},
+                     {"sampled_out", w.sampled_out},
+                     {"capped_input", w.capped_input},
+                     {"capped_output", w.capped_output},
+                     {"emitted", w.emitted},
+                     {"time_factor", w.time_factor}};
+  }
+  if (!s.tiers.empty()) {
+    nlohmann::ordered_json tiers = nlohmann::ordered_json::array();
+    for (const auto& t : s.tiers) {
+      tiers.push_back({{"name", t.name},
+                       {"price_per_mtok", t.price_per_mtok},
+                       {"output_speed_target", t.output_speed},
+                       {"ttft_limit_s", t.ttft_limit},
+                       {"arrived", t.arrived},
+                       {"completed", t.completed},
+                       {"rejected", t.rejected},
+                       {"in_flight", t.in_flight},
+                       {"met", t.met},
+                       {"attainment", t.attainment},
+                       {"output_tokens", t.output_tokens},
+                       {"good_output_tokens", t.good_output_tokens},
+                       {"goodput_tokens_per_s", t.goodput_tokens_per_s},
+                       {"revenue_per_hour", t.revenue_per_hour},
+                       {"ttft_s", dist_json(t.ttft)},
+                       {"tpot_s", dist_json(t.tpot)}});
+    }
+    j["tiers"] = tiers;
+  }
   // Energy comes from SimGrid's integration over the devices' activities, whose float rounding
   // depends on how the busy time was cut into activities (~1e-11 relative): 6 digits.
   round_numbers(j["energy"], 6);
@@ -116,7 +183,7 @@ std::string summary_json(const RunResult& run) {
 
 void write_requests_csv(std::ostream& out, const RunResult& run) {
   out << "id,arrival_s,input_tokens,output_tokens,outcome,replica,first_scheduled_s,first_token_s,completion_s,"
-         "ttft_s,tpot_s,e2e_s,decode_replica,kv_transfer_s,reason\n";
+         "ttft_s,tpot_s,e2e_s,decode_replica,kv_transfer_s,reason,tier\n";
   for (const auto& r : run.records) {
     const bool done = r.outcome == Outcome::Completed;
     fmt::print(out, "{},{:.9f},{},{},{},{},", r.request.id, r.request.arrival, r.request.input_tokens,
@@ -128,7 +195,11 @@ void write_requests_csv(std::ostream& out, const RunResult& run) {
     fmt::print(out, "{},{},", r.decode_replica >= 0 ? std::to_string(r.decode_replica) : std::string(),
                t(r.has_kv_transfer(), r.has_kv_transfer() ? r.kv_transfer_time() : 0));
     // Reasons never contain quotes; quote them because they may contain commas.
-    out << (r.reason.empty() ? "" : "\"" + r.reason + "\"") << "\n";
+    out << (r.reason.empty() ? "" : "\"" + r.reason + "\"") << ",";
+    const auto& tiers = run.scenario.tiers;
+    if (r.request.tier >= 0 && r.request.tier < static_cast<int>(tiers.size()))
+      out << tiers[static_cast<std::size_t>(r.request.tier)].name;
+    out << "\n";
   }
 }
 

@@ -30,6 +30,24 @@ class Rng {
     const double u2 = uniform();
     return mean + stddev * std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
   }
+  // Gamma(shape, scale), mean shape x scale (Marsaglia and Tsang's squeeze method; shapes below 1
+  // through Gamma(shape + 1) x U^(1/shape)). Written out, like the others, for portability.
+  double gamma(double shape, double scale) {
+    if (shape < 1) {
+      const double g = gamma(shape + 1, 1.0);
+      return scale * g * std::pow(uniform_open0(), 1.0 / shape);
+    }
+    const double d = shape - 1.0 / 3.0;
+    const double c = 1.0 / std::sqrt(9.0 * d);
+    while (true) {
+      const double x = normal(0, 1);
+      const double t = 1.0 + c * x;
+      if (t <= 0) continue;
+      const double v = t * t * t;
+      const double u = uniform_open0();
+      if (std::log(u) < 0.5 * x * x + d - d * v + d * std::log(v)) return scale * d * v;
+    }
+  }
   // Integer uniform in [lo, hi].
   std::int64_t integer(std::int64_t lo, std::int64_t hi) {
     const auto span = static_cast<std::uint64_t>(hi - lo) + 1;

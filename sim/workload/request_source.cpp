@@ -1,7 +1,7 @@
 #include "sim/workload/request_source.hpp"
 
-#include "sim/workload/csv_trace.hpp"
 #include "sim/workload/synthetic.hpp"
+#include "sim/workload/trace_source.hpp"
 
 namespace tokenfab {
 namespace {
@@ -18,6 +18,12 @@ class LimitedSource : public RequestSource {
     ++count_;
     return r;
   }
+  WorkloadCounters counters() const override {
+    WorkloadCounters c = inner_->counters();
+    // A request drawn past the duration limit was read but not handed on.
+    c.emitted = static_cast<std::uint64_t>(count_);
+    return c;
+  }
 
  private:
   std::unique_ptr<RequestSource> inner_;
@@ -31,9 +37,10 @@ class LimitedSource : public RequestSource {
 std::unique_ptr<RequestSource> make_request_source(const Scenario& sc, std::int64_t max_context) {
   std::unique_ptr<RequestSource> inner;
   if (sc.workload.synthetic) {
-    inner = std::make_unique<SyntheticSource>(*sc.workload.synthetic, sc.seed, max_context);
+    inner = std::make_unique<SyntheticSource>(*sc.workload.synthetic, sc.seed, max_context, sc.tiers,
+                                              sc.workload.tier_mix);
   } else {
-    inner = std::make_unique<CsvTraceSource>(sc.workload.trace->path, sc.workload.trace->time_scale);
+    inner = std::make_unique<TraceSource>(*sc.workload.trace, sc.seed, sc.tiers, sc.workload.tier_mix);
   }
   return std::make_unique<LimitedSource>(std::move(inner), sc.workload.requests, sc.workload.duration);
 }

@@ -6,6 +6,7 @@
 
 #include "sim/config/scenario.hpp"
 #include "sim/workload/request.hpp"
+#include "sim/workload/workload_counters.hpp"
 
 namespace tokenfab {
 
@@ -14,6 +15,8 @@ class RequestSource {
   virtual ~RequestSource() = default;
   // The next request, or nullopt at the end. Arrival times never decrease.
   virtual std::optional<Request> next() = 0;
+  // What the source read, dropped, capped and emitted so far (traces; zeros for generators).
+  virtual WorkloadCounters counters() const { return {}; }
 };
 
 // Builds the scenario's source (synthetic or trace) with its request-count and duration limits.
