@@ -6,15 +6,29 @@
 namespace tokenfab {
 namespace {
 
+// Simulated time is a double: below 1e10 s (about 317 years, so Unix-epoch seconds fit) one step
+// of the clock is under 2 us, fine for millisecond iterations; far later, an iteration no longer
+// moves the clock and every latency would silently read 0 (found with rate: 1e-300). Arrivals
+// past it are refused.
+constexpr double kMaxArrival = 1e10;
+
 // Applies the workload's request-count and duration limits to any source.
 class LimitedSource : public RequestSource {
  public:
-  LimitedSource(std::unique_ptr<RequestSource> inner, std::int64_t max_requests, std::optional<double> duration)
-      : inner_(std::move(inner)), max_requests_(max_requests), duration_(duration) {}
+  LimitedSource(std::unique_ptr<RequestSource> inner, std::int64_t max_requests, std::optional<double> duration,
+                std::string file)
+      : inner_(std::move(inner)), max_requests_(max_requests), duration_(duration), file_(std::move(file)) {}
   std::optional<Request> next() override {
     if (max_requests_ > 0 && count_ >= max_requests_) return std::nullopt;
     auto r = inner_->next();
     if (!r || (duration_ && r->arrival > *duration_)) return std::nullopt;
+    if (!(r->arrival <= kMaxArrival))
+      throw ConfigError({file_, 0, 0}, "workload",
+                        fmt::format("request {} arrives at {:g} s, past the simulator's horizon of {:g} s (about 317 "
+                                    "years; later, double-precision time cannot resolve iterations)",
+                                    count_, r->arrival, kMaxArrival),
+                        "a higher arrival rate, a duration, or trace times in their unit (columns.time_unit, "
+                        "time_scale)");
     ++count_;
     return r;
   }
@@ -29,6 +43,7 @@ class LimitedSource : public RequestSource {
   std::unique_ptr<RequestSource> inner_;
   std::int64_t max_requests_;
   std::optional<double> duration_;
+  std::string file_;  // the scenario, for errors
   std::int64_t count_ = 0;
 };
 
@@ -42,7 +57,7 @@ std::unique_ptr<RequestSource> make_request_source(const Scenario& sc, std::int6
   } else {
     inner = std::make_unique<TraceSource>(*sc.workload.trace, sc.seed, sc.tiers, sc.workload.tier_mix);
   }
-  return std::make_unique<LimitedSource>(std::move(inner), sc.workload.requests, sc.workload.duration);
+  return std::make_unique<LimitedSource>(std::move(inner), sc.workload.requests, sc.workload.duration, sc.file);
 }
 
 }  // namespace tokenfab

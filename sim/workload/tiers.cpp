@@ -34,7 +34,11 @@ const Schema<TierEntry>& entry_schema() {
                   [](const std::optional<YamlNode>& n, const YamlNode&, TierEntry& e) {
                     optional_number(n, e.output_speed, Check::Positive);
                   })
-          .optional_quantity("ttft", &TierEntry::ttft, Dimension::Time, "Time-to-first-token limit.");
+          .custom(ParamDoc("ttft", "time (s)", "the default tier's", false, "Time-to-first-token limit, e.g. 2s.", "> 0"),
+                  [](const std::optional<YamlNode>& n, const YamlNode&, TierEntry& e) {
+                    e.ttft = std::nullopt;
+                    if (n && !n->is_null()) enforce(*n, *(e.ttft = n->as_quantity(Dimension::Time)), Check::Positive);
+                  });
   return s;
 }
 

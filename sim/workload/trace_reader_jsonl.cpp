@@ -59,7 +59,7 @@ class RowHandler {
       s.kind = Scalar::Int;
       s.number = static_cast<double>(v);
       s.negative_int = v < 0;
-      s.text = std::to_string(v);
+      if (wants_text()) s.text = std::to_string(v);
     }
     return element_done(false);
   }
@@ -72,7 +72,7 @@ class RowHandler {
       Scalar& s = target();
       s.kind = Scalar::Int;
       s.number = static_cast<double>(v);
-      s.text = std::to_string(v);
+      if (wants_text()) s.text = std::to_string(v);
     }
     return element_done(false);
   }
@@ -85,7 +85,7 @@ class RowHandler {
       Scalar& s = target();
       s.kind = Scalar::Float;
       s.number = v;
-      s.text = raw;
+      if (wants_text()) s.text = raw;
     }
     return element_done(false);
   }
@@ -161,6 +161,8 @@ class RowHandler {
   std::size_t error_pos_ = 0;
 
  private:
+  // Numbers are kept as text only for filters and tiers (they compare text); others use the value.
+  bool wants_text() const { return slot_ == Extra || slot_ == Tier; }
   Scalar& target() {
     switch (slot_) {
       case Time: return time_;
@@ -257,7 +259,7 @@ class JsonlTraceReader : public TraceReader {
     if (s.kind == Scalar::Other) bad(line_no_, column, layout_.arrival, "is not a number", "an arrival time");
     if (layout_.time_unit == TimeUnit::DateTime)
       bad(line_no_, column, layout_.arrival, "is a number", "a date-time string (columns.time_unit: datetime)");
-    if (s.number < 0) bad(line_no_, column, layout_.arrival, fmt::format("{} is negative", s.text), "a time >= 0");
+    if (s.number < 0) bad(line_no_, column, layout_.arrival, fmt::format("{} is negative", s.number), "a time >= 0");
     return time_of_number(s.number);
   }
 
@@ -266,7 +268,10 @@ class JsonlTraceReader : public TraceReader {
     if (s.kind == Scalar::Missing) bad(line_no_, 1, key, "missing key", "a token count");
     if (s.kind == Scalar::Text) return tokens(s.text, line_no_, column, key);
     if (s.kind == Scalar::Other) bad(line_no_, column, key, "is not a number", "a token count");
-    return tokens(s.text, line_no_, column, key);
+    if (s.number != std::floor(s.number))
+      bad(line_no_, column, key, fmt::format("'{}' is not a whole token count", s.number), "an integer >= 0");
+    if (s.number < 0 || s.number > 1e8) bad(line_no_, column, key, fmt::format("{} is out of range", s.number), "an integer in [0, 1e8]");
+    return static_cast<std::int64_t>(s.number);
   }
 
   std::optional<std::string> pending_;

@@ -35,6 +35,8 @@ class TraceSource : public RequestSource {
   // column, if mapped, else none).
   TraceSource(TraceWorkload config, std::uint64_t seed, const std::vector<TierSpec>& tiers,
               const std::vector<TierShare>& mix);
+  TraceSource(const TraceSource&) = delete;  // selector_ refers to config_
+  TraceSource& operator=(const TraceSource&) = delete;
   std::optional<Request> next() override;
   WorkloadCounters counters() const override;
 

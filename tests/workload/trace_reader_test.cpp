@@ -220,3 +220,28 @@ TEST(TraceReader, ByteOrderMarkAndCrLfAreAccepted) {
 
 }  // namespace
 }  // namespace tokenfab
+
+namespace tokenfab {
+namespace {
+
+TEST(TraceReader, Azure2024RowsWithOffsetsAndMissingFractions) {
+  // The 2024 week-long traces write "+00:00" offsets and 6 fractional digits, and drop the
+  // fraction on whole seconds.
+  const std::string path = test::write_file(test::temp_dir("az24") + "/AzureLLMInferenceTrace_code_1week.csv",
+                                            "TIMESTAMP,ContextTokens,GeneratedTokens\n"
+                                            "2024-05-10 00:00:00.009930+00:00,2048,28\n"
+                                            "2024-05-10 00:00:01+00:00,512,7\n"
+                                            "2024-05-10 00:00:01.250000+00:00,100,0\n"
+                                            "2024-05-11 00:00:00.009930+00:00,64,3\n");
+  WorkloadCounters c;
+  const auto back = test::replay(test::trace_at(path), 1, {}, &c);
+  ASSERT_EQ(back.size(), 3u);
+  EXPECT_EQ(c.format, "azure");
+  EXPECT_EQ(c.zero_token_rows, 1u);  // a request that generated nothing is not replayed
+  EXPECT_DOUBLE_EQ(back[0].arrival, 0.0);
+  EXPECT_NEAR(back[1].arrival, 1 - 0.00993, 1e-9);
+  EXPECT_NEAR(back[2].arrival, 86400, 1e-9);  // a day later
+}
+
+}  // namespace
+}  // namespace tokenfab
