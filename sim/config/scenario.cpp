@@ -148,6 +148,20 @@ const Schema<OutputConfig>& output_schema() {
   return s;
 }
 
+const Schema<FailureEvent>& event_schema() {
+  static const Schema<FailureEvent> s =
+      Schema<FailureEvent>("event", "A failure: {at: 30s, fail: gpu3 | rack0 | nvl0, recover: 90s}.")
+          .quantity("at", &FailureEvent::at, Dimension::Time, std::nullopt, "When it fails.", Check::NonNegative)
+          .text("fail", &FailureEvent::fail, std::nullopt, "A GPU host name, a rack id or an NVLink domain id.")
+          .optional_quantity("recover", &FailureEvent::recover, Dimension::Time,
+                             "When it is back (absent: down until the end).", Check::NonNegative)
+          .validate([](const YamlNode& n, const FailureEvent& e) {
+            if (e.recover && *e.recover <= e.at)
+              n.child("recover")->fail(fmt::format("is not after at ({}s)", e.at), "recover > at");
+          });
+  return s;
+}
+
 }  // namespace
 
 const Schema<Scenario>& scenario_schema() {
@@ -165,6 +179,7 @@ const Schema<Scenario>& scenario_schema() {
           .custom(tiers_param_doc(), [](const std::optional<YamlNode>& n, const YamlNode&,
                                         Scenario& sc) { sc.tiers = read_tier_table(n); })
           .section("simulation", &Scenario::simulation, simulation_schema(), "Engine limits.")
+          .list("events", &Scenario::events, event_schema(), "Injected failures (GPU, rack or NVLink domain).")
           .section("output", &Scenario::output, output_schema(), "Outputs.");
   return s;
 }

@@ -67,6 +67,15 @@ struct OutputConfig {
   bool requests_csv = true;    // write requests.csv
 };
 
+// A failure injected into the run: a GPU (host name), a rack (tokenfab:rack) or an NVLink domain
+// (tokenfab:domain) stops at `at`; every replica using it stops, its requests are retried on the
+// live replicas (or rejected when none is left); it comes back at `recover` when given.
+struct FailureEvent {
+  double at = 0;
+  std::string fail;
+  std::optional<double> recover;
+};
+
 struct Scenario {
   std::string file;           // the YAML file it was read from
   std::string name;           // default: file stem
@@ -80,6 +89,7 @@ struct Scenario {
   WorkloadConfig workload;
   std::vector<TierSpec> tiers = default_tiers();  // service tiers (sim/workload/tiers.hpp)
   SimulationConfig simulation;
+  std::vector<FailureEvent> events;  // injected failures
   OutputConfig output;
 };
 

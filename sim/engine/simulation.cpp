@@ -241,6 +241,42 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
     result.replicas.push_back(p.info);
   }
   shared.active_prefill = shared.prefill.size();
+  shared.sink = sink;
+
+  // Failure schedule: each event takes down every replica with a device in the named host, rack
+  // or NVLink domain.
+  std::uint64_t replicas_failed = 0;
+  for (std::size_t i = 0; i < sc.events.size(); ++i) {
+    const FailureEvent& ev = sc.events[i];
+    bool matched = false;
+    for (std::size_t r = 0; r < replicas.size(); ++r) {
+      bool hit = false;
+      for (const auto& g : platform.gpus) {
+        if (std::find(replicas[r]->hosts.begin(), replicas[r]->hosts.end(), g.host) == replicas[r]->hosts.end()) continue;
+        hit = hit || g.host->get_name() == ev.fail || g.rack == ev.fail || g.domain == ev.fail;
+      }
+      if (!hit) continue;
+      matched = true;
+      replicas[r]->downtime.emplace_back(ev.at, ev.recover ? *ev.recover : kNever);
+      shared.failure_times.push_back(ev.at);
+      ++replicas_failed;
+    }
+    if (!matched)
+      throw ConfigError({sc.file, 0, 0}, fmt::format("events[{}].fail", i),
+                        fmt::format("no replica uses a GPU, rack or NVLink domain named '{}'", ev.fail),
+                        "a GPU host name, a tokenfab:rack or a tokenfab:domain of a deployed replica");
+  }
+  for (auto& rt : replicas) std::sort(rt->downtime.begin(), rt->downtime.end());
+  std::sort(shared.failure_times.begin(), shared.failure_times.end());
+  feed.set_failures(
+      [&shared](std::size_t k, double t) { return shared.entry[k]->down_at(t); },
+      [&sink](const Request& r, const std::string& reason) {
+        RequestRecord rec;
+        rec.request = r;
+        rec.outcome = Outcome::Rejected;
+        rec.reason = reason;
+        sink(std::move(rec));
+      });
   for (auto& rt : replicas) {
     rt->scheduler.set_handoff([&shared, rt = rt.get()](RequestRecord&& r) { rt->handoffs.push_back(std::move(r)); });
     simgrid::s4u::Actor::create(role_name(rt->role) + std::to_string(rt->index), rt->hosts.front(),
@@ -291,6 +327,15 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
   result.summary.workload = source->counters();
   result.summary.tiers = summarize_tiers(records, sc.tiers, result.summary.window);
   result.summary.energy = energy;
+  FailureFigures& failures = result.summary.failures;
+  failures.events = sc.events.size();
+  failures.replicas_failed = replicas_failed;
+  failures.requests_retried = shared.retried;
+  for (auto& rt : replicas)
+    for (const auto& [a, b] : rt->downtime)
+      if (a < end) failures.replica_seconds_down += std::min(b, end) - a;
+  failures.capacity_lost_fraction =
+      end > 0 ? failures.replica_seconds_down / (static_cast<double>(replicas.size()) * end) : 0;
   finish_energy(result.summary);
   InvariantInputs inv;
   inv.tokens_emitted = 0;

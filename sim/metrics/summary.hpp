@@ -47,6 +47,15 @@ struct TierSummary {
   Distribution ttft, tpot;
 };
 
+// Injected failures and what they cost.
+struct FailureFigures {
+  std::uint64_t events = 0;
+  std::uint64_t replicas_failed = 0;
+  double replica_seconds_down = 0;     // summed over replicas, within the run
+  double capacity_lost_fraction = 0;   // replica_seconds_down / (replicas x run time)
+  std::uint64_t requests_retried = 0;  // restarts (a request may restart more than once)
+};
+
 struct Summary {
   std::uint64_t arrived = 0;
   std::uint64_t completed = 0;
@@ -67,6 +76,7 @@ struct Summary {
   double gpu_busy_fraction = 0;  // busy GPU-seconds / (GPUs x sim_time)
   std::uint64_t iterations = 0;
   EnergyFigures energy;
+  FailureFigures failures;
   WorkloadCounters workload;        // what the request source read and dropped (traces)
   std::vector<TierSummary> tiers;   // per service tier, when the workload assigns tiers
 };

@@ -174,6 +174,14 @@ std::string summary_json(const RunResult& run) {
     }
     j["tiers"] = tiers;
   }
+  if (s.failures.events > 0) {
+    const auto& f = s.failures;
+    j["failures"] = {{"events", f.events},
+                     {"replicas_failed", f.replicas_failed},
+                     {"replica_seconds_down", f.replica_seconds_down},
+                     {"capacity_lost_fraction", f.capacity_lost_fraction},
+                     {"requests_retried", f.requests_retried}};
+  }
   // Energy comes from SimGrid's integration over the devices' activities, whose float rounding
   // depends on how the busy time was cut into activities (~1e-11 relative): 6 digits.
   round_numbers(j["energy"], 6);
@@ -183,7 +191,7 @@ std::string summary_json(const RunResult& run) {
 
 void write_requests_csv(std::ostream& out, const RunResult& run) {
   out << "id,arrival_s,input_tokens,output_tokens,outcome,replica,first_scheduled_s,first_token_s,completion_s,"
-         "ttft_s,tpot_s,e2e_s,decode_replica,kv_transfer_s,reason,tier\n";
+         "ttft_s,tpot_s,e2e_s,decode_replica,kv_transfer_s,retries,reason,tier\n";
   for (const auto& r : run.records) {
     const bool done = r.outcome == Outcome::Completed;
     fmt::print(out, "{},{:.9f},{},{},{},{},", r.request.id, r.request.arrival, r.request.input_tokens,
@@ -192,8 +200,8 @@ void write_requests_csv(std::ostream& out, const RunResult& run) {
     fmt::print(out, "{},{},{},{},{},{},", t(r.first_scheduled >= 0, r.first_scheduled), t(r.first_token >= 0, r.first_token),
                t(done, r.completion), t(done, done ? r.ttft() : 0), t(done && r.has_tpot(), done && r.has_tpot() ? r.tpot() : 0),
                t(done, done ? r.e2e() : 0));
-    fmt::print(out, "{},{},", r.decode_replica >= 0 ? std::to_string(r.decode_replica) : std::string(),
-               t(r.has_kv_transfer(), r.has_kv_transfer() ? r.kv_transfer_time() : 0));
+    fmt::print(out, "{},{},{},", r.decode_replica >= 0 ? std::to_string(r.decode_replica) : std::string(),
+               t(r.has_kv_transfer(), r.has_kv_transfer() ? r.kv_transfer_time() : 0), r.request.retries);
     // Reasons never contain quotes; quote them because they may contain commas.
     out << (r.reason.empty() ? "" : "\"" + r.reason + "\"") << ",";
     const auto& tiers = run.scenario.tiers;

@@ -224,4 +224,30 @@ std::vector<RequestRecord> BatchScheduler::in_flight() const {
   return out;
 }
 
+std::vector<RequestRecord> BatchScheduler::evict_all() {
+  std::vector<RequestRecord> out = in_flight();
+  // Tokens the evicted requests had produced are lost work, produced again after the retry: take
+  // them out of the count so that the end-of-run token invariant stays exact.
+  auto heap = finishes_;
+  while (!heap.empty()) {
+    tokens_emitted_ -= decode_step_ - slots_[heap.top().slot].decode_start + 1;
+    heap.pop();
+  }
+  for (const auto& w : waiting_) tokens_emitted_ -= w.kv_ready ? 1 : 0;
+  waiting_.clear();
+  prefilling_.clear();
+  while (!finishes_.empty()) finishes_.pop();
+  slots_.clear();
+  free_slots_.clear();
+  order_of_slot_.clear();
+  decoding_ = 0;
+  decode_context_ = 0;
+  outstanding_tokens_ = 0;
+  chunks_.clear();
+  chunk_slots_.clear();
+  planned_decodes_ = 0;
+  kv_.release(kv_.used_blocks());
+  return out;
+}
+
 }  // namespace tokenfab

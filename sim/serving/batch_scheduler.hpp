@@ -65,6 +65,8 @@ class BatchScheduler {
   std::int64_t outstanding_tokens() const { return outstanding_tokens_; }
   // Output tokens produced so far (first tokens and decodes), for the end-of-run invariants.
   std::int64_t tokens_emitted() const { return tokens_emitted_; }
+  // The replica failed: every request it holds is handed back (progress lost) and its KV emptied.
+  std::vector<RequestRecord> evict_all();
   // Requests still held (waiting or running), as in-flight records.
   std::vector<RequestRecord> in_flight() const;
 

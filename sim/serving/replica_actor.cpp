@@ -31,6 +31,64 @@ ReplicaRuntime::ReplicaRuntime(int index_, ReplicaRole role_, std::vector<simgri
       scheduler(std::move(scheduler_)),
       wakeup(simgrid::s4u::Semaphore::create(0)) {}
 
+bool ReplicaRuntime::down_at(double t) const {
+  for (const auto& [a, b] : downtime)
+    if (a <= t && t < b) return true;
+  return false;
+}
+
+double RunShared::next_failure(double t) const {
+  const auto it = std::lower_bound(failure_times.begin(), failure_times.end(), t);
+  return it == failure_times.end() ? kNever : *it;
+}
+
+void RunShared::retry(const Request& request, double t) {
+  Request r = request;
+  r.retries += 1;
+  retried += 1;
+  if (!feed.stateful()) {
+    feed.reinject(r, t);
+    return;
+  }
+  std::vector<const BatchScheduler*> views;
+  std::vector<bool> alive;
+  for (const ReplicaRuntime* e : entry) {
+    views.push_back(&e->scheduler);
+    alive.push_back(!e->down_at(t) && !e->done);
+  }
+  const std::size_t k = feed.router().route(r, views, alive);
+  if (k == kNoReplica) {
+    RequestRecord rec;
+    rec.request = r;
+    rec.outcome = Outcome::Rejected;
+    rec.reason = "every replica that could take it has failed";
+    sink(std::move(rec));
+    return;
+  }
+  entry[k]->scheduler.enqueue(r);
+  if (entry[k]->waiting) entry[k]->wakeup->release();
+}
+
+double ReplicaActor::own_next_failure() const {
+  return rt_.next_downtime < rt_.downtime.size() ? rt_.downtime[rt_.next_downtime].first : kNever;
+}
+
+bool ReplicaActor::fail_and_recover() {
+  const auto [at, back] = rt_.downtime[rt_.next_downtime++];
+  std::vector<RequestRecord> lost = rt_.scheduler.evict_all();
+  for (auto& r : rt_.kv_arrived) lost.push_back(std::move(r));
+  rt_.kv_arrived.clear();
+  spdlog::info("replica {} ({}) fails; {} request(s) restart elsewhere", rt_.index, role_name(rt_.role), lost.size());
+  for (const auto& r : lost) shared_.retry(r.request, at);
+  (void)at;
+  if (back == kNever || back >= shared_.feed.stop_time()) return false;
+  rt_.next_send = back;
+  simgrid::s4u::this_actor::sleep_until(back);
+  rt_.clock = back;
+  spdlog::info("replica {} ({}) is back", rt_.index, role_name(rt_.role));
+  return true;
+}
+
 void ReplicaActor::busy_until(double until) {
   rt_.next_send = until;  // a prefill replica cannot hand anything over before it resumes
   const double span = until - sim_now();
@@ -65,8 +123,9 @@ void ReplicaActor::take_arrivals(double t) {
 
 double ReplicaActor::horizon() const {
   const ArrivalFeed& feed = shared_.feed;
-  if (rt_.role != ReplicaRole::Decode) return feed.stateful() ? feed.horizon() : kNever;
-  double h = rt_.transfer_bounds.empty() ? kNever : *rt_.transfer_bounds.begin();
+  const double failure = shared_.next_failure(rt_.clock);
+  if (rt_.role != ReplicaRole::Decode) return std::min(failure, feed.stateful() ? feed.horizon() : kNever);
+  double h = std::min(failure, rt_.transfer_bounds.empty() ? kNever : *rt_.transfer_bounds.begin());
   for (const ReplicaRuntime* p : shared_.prefill) {
     if (p->done) continue;
     h = std::min(h, p->send_follows_frontend ? feed.horizon() : p->next_send);
@@ -74,8 +133,9 @@ double ReplicaActor::horizon() const {
   return h;
 }
 
-bool ReplicaActor::run_segment() {
+ReplicaActor::Segment ReplicaActor::run_segment() {
   const double stop = shared_.feed.stop_time();
+  const double failure = own_next_failure();
   const double start = rt_.clock;
   std::uint64_t n = 0;
   while (true) {
@@ -87,17 +147,19 @@ bool ReplicaActor::run_segment() {
       // Unreachable by construction (requests that can never fit are rejected on arrival); a
       // stuck replica would otherwise spin forever.
       spdlog::error("replica {} cannot schedule its {} waiting requests", rt_.index, rt_.scheduler.waiting());
-      return false;
+      return Segment::Stop;
     }
     const double cost = rt_.perf->price(shape).seconds;
     const double end = rt_.clock + cost;
-    if (end > stop) {
-      // The iteration cannot finish before the run stops: the devices work until then, the batch
-      // stays in flight.
-      busy_until(stop);
-      rt_.busy_seconds += stop - rt_.clock;
-      rt_.clock = stop;
-      return false;
+    const double limit = std::min(stop, failure);
+    if (end > limit) {
+      // The iteration cannot finish before the run stops or the replica fails: the devices work
+      // until then; the batch stays in flight (stop) or restarts elsewhere (failure).
+      if (n > 0) break;
+      busy_until(limit);
+      rt_.busy_seconds += limit - rt_.clock;
+      rt_.clock = limit;
+      return limit == failure ? Segment::Failed : Segment::Stop;
     }
     // An iteration may be applied ahead of SimGrid time only when nothing can reach the replica
     // before it ends. Otherwise it runs live: the devices are busy first and the results are
@@ -119,7 +181,7 @@ bool ReplicaActor::run_segment() {
   busy_until(rt_.clock);
   send_handoffs();
   shared_.progress.tick(rt_.clock, shared_.finished, shared_.feed.arrived());
-  return true;
+  return Segment::Continue;
 }
 
 void ReplicaActor::send_handoffs() {
@@ -127,7 +189,16 @@ void ReplicaActor::send_handoffs() {
   std::vector<const BatchScheduler*> views;
   for (const ReplicaRuntime* d : shared_.decode) views.push_back(&d->scheduler);
   for (auto& record : rt_.handoffs) {
-    ReplicaRuntime& to = *shared_.decode[shared_.decode_router->route(record.request, views)];
+    std::vector<bool> alive;
+    for (const ReplicaRuntime* d : shared_.decode) alive.push_back(!d->down_at(rt_.clock) && !d->done);
+    const std::size_t k = shared_.decode_router->route(record.request, views, alive);
+    if (k == kNoReplica) {
+      record.outcome = Outcome::Rejected;
+      record.reason = "no decode replica is alive to take its KV";
+      shared_.sink(std::move(record));
+      continue;
+    }
+    ReplicaRuntime& to = *shared_.decode[k];
     const double bytes = shared_.kv_bytes_per_token * static_cast<double>(record.request.input_tokens);
     // The fastest the transfer could possibly go: one stream's share at the path's bottleneck
     // bandwidth plus its latency (SimGrid's flow model can only be slower).
@@ -146,6 +217,7 @@ void ReplicaActor::send_handoffs() {
 
 bool ReplicaActor::wait_for_work() {
   ArrivalFeed& feed = shared_.feed;
+  if (!shared_.failure_times.empty()) return wait_with_failures();
   if (rt_.role == ReplicaRole::Decode) {
     if (!rt_.kv_arrived.empty()) return true;
     const bool more_coming = shared_.active_prefill > 0 || !rt_.transfer_bounds.empty();
@@ -169,11 +241,50 @@ bool ReplicaActor::wait_for_work() {
   return true;
 }
 
+bool ReplicaActor::wait_with_failures() {
+  // With failures in the run, idle replicas also wake at failure instants (their own, to fail;
+  // others', since restarted requests may come to them) and are woken by restarted requests.
+  ArrivalFeed& feed = shared_.feed;
+  double until = std::min(feed.stop_time(), shared_.next_failure(rt_.clock));
+  if (rt_.role == ReplicaRole::Decode) {
+    if (!rt_.kv_arrived.empty()) return true;
+    const bool more_coming = shared_.active_prefill > 0 || !rt_.transfer_bounds.empty();
+    if (!more_coming && own_next_failure() == kNever) return false;
+  } else if (feed.stateful()) {
+    if (shared_.arrivals_done && own_next_failure() == kNever && shared_.next_failure(rt_.clock) == kNever) return false;
+    rt_.send_follows_frontend = true;
+  } else {
+    const double next = feed.next_arrival(static_cast<std::size_t>(rt_.feed_index));
+    if (next == kNever && shared_.next_failure(rt_.clock) == kNever) return false;
+    until = std::min(until, next);
+    rt_.next_send = until;
+  }
+  if (until == kNever && rt_.role != ReplicaRole::Decode && !feed.stateful()) return false;
+  if (until <= sim_now()) {
+    // A failure instant right now: let the other actors of this instant act, then look again.
+    simgrid::s4u::this_actor::yield();
+    rt_.clock = std::max(rt_.clock, until);
+    return rt_.clock < feed.stop_time();
+  }
+  rt_.waiting = true;
+  const bool timed_out = until == kNever ? (rt_.wakeup->acquire(), false) : rt_.wakeup->acquire_timeout(until - sim_now());
+  rt_.waiting = false;
+  rt_.send_follows_frontend = false;
+  rt_.clock = timed_out ? std::max(rt_.clock, until) : std::max(rt_.clock, sim_now());
+  return rt_.clock < feed.stop_time() || !timed_out;
+}
+
 void ReplicaActor::serve() {
   while (true) {
+    if (own_next_failure() <= rt_.clock) {
+      if (!fail_and_recover()) return;
+      continue;
+    }
     take_arrivals(rt_.clock);
     if (!rt_.scheduler.idle()) {
-      if (!run_segment()) break;
+      const Segment s = run_segment();
+      if (s == Segment::Stop) break;
+      if (s == Segment::Failed && !fail_and_recover()) return;
       continue;
     }
     if (!wait_for_work()) break;
@@ -217,10 +328,21 @@ void FrontendActor::replay() {
   while (next) {
     feed.set_horizon(next->arrival);
     if (next->arrival > sim_now()) simgrid::s4u::this_actor::sleep_until(next->arrival);
-    ReplicaRuntime* target = replicas_[feed.router().route(*next, views)];
-    target->scheduler.enqueue(*next);
+    std::vector<bool> alive;
+    for (const ReplicaRuntime* rep : replicas_) alive.push_back(!rep->down_at(next->arrival) && !rep->done);
+    const std::size_t k = feed.router().route(*next, views, alive);
     feed.count_arrival();
-    if (target->waiting) target->wakeup->release();
+    if (k == kNoReplica) {
+      RequestRecord rec;
+      rec.request = *next;
+      rec.outcome = Outcome::Rejected;
+      rec.reason = "every replica that could take it has failed";
+      shared_.sink(std::move(rec));
+    } else {
+      ReplicaRuntime* target = replicas_[k];
+      target->scheduler.enqueue(*next);
+      if (target->waiting) target->wakeup->release();
+    }
     next = feed.next_request();
   }
   feed.set_horizon(kNever);

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <exception>
 #include <map>
 #include <memory>
@@ -46,6 +47,14 @@ struct RunShared {
   std::size_t active_prefill = 0;        // prefill actors still running
   std::map<std::uint64_t, RequestRecord> in_transfer;  // KV on the wire, by request id
   std::uint64_t finished = 0;            // completed or rejected
+  std::function<void(RequestRecord&&)> sink;  // where finished (and rejected) requests go
+  std::vector<double> failure_times;     // every replica's failure instants, sorted
+  std::uint64_t retried = 0;             // requests restarted after a failure
+  // Earliest failure at or after t of any replica (kNever when none): others must not run past it
+  // ahead of SimGrid time, since the failed replica's requests are routed again at that instant.
+  double next_failure(double t) const;
+  // Restarts a request whose replica failed at t on a live entry replica (or rejects it).
+  void retry(const Request& request, double t);
   bool arrivals_done = false;            // stateful: the frontend has routed the last arrival
   // A bad input found mid-run (e.g. a malformed trace row): the run stops and it is rethrown
   // after the engine returns, so that it reaches the user as an ordinary config error.
@@ -65,6 +74,9 @@ struct ReplicaRuntime {
   simgrid::s4u::SemaphorePtr wakeup;  // released when work arrives while it waits
   bool waiting = false;               // blocked on `wakeup`
   bool done = false;                  // its actor has ended
+  std::vector<std::pair<double, double>> downtime;  // [fail, recover) intervals, sorted
+  std::size_t next_downtime = 0;                     // the first interval not yet lived through
+  bool down_at(double t) const;
   double clock = 0;                   // the replica's own simulated time
   double busy_seconds = 0;            // time spent in iterations (each of its devices is busy then)
   std::uint64_t iterations = 0;
@@ -85,8 +97,13 @@ class ReplicaActor {
 
  private:
   void serve();
-  // Runs the next segment of iterations; false when the replica reached the stop time.
-  bool run_segment();
+  enum class Segment { Continue, Stop, Failed };
+  // Runs the next segment of iterations.
+  Segment run_segment();
+  // The replica fails now: its requests are retried elsewhere; it sleeps until it recovers.
+  // False when it never does.
+  bool fail_and_recover();
+  double own_next_failure() const;
   // Keeps the replica's devices busy until the replica clock `until`.
   void busy_until(double until);
   // Requests that reached the replica by time t join its queue.
@@ -95,6 +112,7 @@ class ReplicaActor {
   double horizon() const;
   // Idle: waits for work; false when there will be none.
   bool wait_for_work();
+  bool wait_with_failures();
   // Prefill role: starts the KV transfers of the prompts finished at this boundary.
   void send_handoffs();
   ReplicaRuntime& rt_;

@@ -8,10 +8,14 @@ namespace {
 class RoundRobin : public Router {
  public:
   bool stateful() const override { return false; }
-  std::size_t route(const Request&, const std::vector<const BatchScheduler*>& replicas) override {
-    const std::size_t k = next_ % replicas.size();
-    ++next_;
-    return k;
+  std::size_t route(const Request&, const std::vector<const BatchScheduler*>& replicas,
+                    const std::vector<bool>& alive) override {
+    for (std::size_t tries = 0; tries < replicas.size(); ++tries) {
+      const std::size_t k = next_ % replicas.size();
+      ++next_;
+      if (alive[k]) return k;
+    }
+    return kNoReplica;
   }
 
  private:
@@ -23,10 +27,13 @@ class RoundRobin : public Router {
 class LeastOutstanding : public Router {
  public:
   bool stateful() const override { return true; }
-  std::size_t route(const Request&, const std::vector<const BatchScheduler*>& replicas) override {
-    std::size_t best = 0;
-    for (std::size_t i = 1; i < replicas.size(); ++i)
-      if (replicas[i]->outstanding_tokens() < replicas[best]->outstanding_tokens()) best = i;
+  std::size_t route(const Request&, const std::vector<const BatchScheduler*>& replicas,
+                    const std::vector<bool>& alive) override {
+    std::size_t best = kNoReplica;
+    for (std::size_t i = 0; i < replicas.size(); ++i) {
+      if (!alive[i]) continue;
+      if (best == kNoReplica || replicas[i]->outstanding_tokens() < replicas[best]->outstanding_tokens()) best = i;
+    }
     return best;
   }
 };

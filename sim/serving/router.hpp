@@ -14,12 +14,16 @@
 
 namespace tokenfab {
 
+inline constexpr std::size_t kNoReplica = static_cast<std::size_t>(-1);
+
 class Router {
  public:
   virtual ~Router() = default;
   virtual bool stateful() const = 0;
-  // Index into `replicas` (their schedulers, as of the arrival instant).
-  virtual std::size_t route(const Request& r, const std::vector<const BatchScheduler*>& replicas) = 0;
+  // Index into `replicas` (their schedulers, as of the arrival instant) among those `alive`, or
+  // kNoReplica when none is.
+  virtual std::size_t route(const Request& r, const std::vector<const BatchScheduler*>& replicas,
+                            const std::vector<bool>& alive) = 0;
 };
 
 // Names: round_robin (stateless), least_outstanding (fewest tokens still to process; stateful).

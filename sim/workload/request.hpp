@@ -18,6 +18,8 @@ struct Request {
   // Prompt prefix blocks as the trace hashed them (Mooncake's hash_ids: one id per block of
   // workload.trace.hash_block_tokens tokens; equal ids = the same KV prefix). Empty when unknown.
   std::vector<std::uint64_t> prefix_blocks = {};
+  // Times the request was restarted because the replica serving it failed (its work is lost).
+  int retries = 0;
   // Agentic sessions will add their fields here (session id, turn index): new fields default to
   // "not part of a session" so that every existing source stays valid.
 };

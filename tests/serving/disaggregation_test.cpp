@@ -6,51 +6,11 @@
 #include <cstdio>
 #include <sstream>
 
+#include "tests/support/test_platforms.hpp"
 #include "tests/support/test_support.hpp"
 
 namespace tokenfab {
 namespace {
-
-// Two racks of `per_rack` GPUs. Inside a rack: NVLink (450 GB/s per direction per GPU). Between
-// racks: each GPU's NIC (`nic`), then the rack's uplink (`uplink`), shared by the rack's GPUs.
-std::string two_racks(int per_rack, const std::string& nic, const std::string& uplink) {
-  std::ostringstream x;
-  x << "<?xml version=\"1.0\"?>\n<!DOCTYPE platform SYSTEM \"https://simgrid.org/simgrid.dtd\">\n"
-       "<platform version=\"4.1\"><zone id=\"test\" routing=\"Full\">\n";
-  const int n = 2 * per_rack;
-  for (int i = 0; i < n; ++i) {
-    const int rack = i / per_rack;
-    x << fmt::format(
-        "<host id=\"gpu{}\" speed=\"1Tf\"><prop id=\"tokenfab:role\" value=\"gpu\"/><prop id=\"tokenfab:device\" "
-        "value=\"h100-sxm\"/><prop id=\"tokenfab:domain\" value=\"nvl{}\"/><prop id=\"tokenfab:rack\" value=\"r{}\"/></host>\n",
-        i, rack, rack);
-  }
-  x << "<host id=\"fe\" speed=\"1Tf\"><prop id=\"tokenfab:role\" value=\"frontend\"/></host>\n";
-  for (int i = 0; i < n; ++i) {
-    x << fmt::format("<link id=\"nvl{}\" bandwidth=\"450GBps\" latency=\"0.25us\" sharing_policy=\"SPLITDUPLEX\"/>\n", i);
-    x << fmt::format("<link id=\"nic{}\" bandwidth=\"{}\" latency=\"1us\" sharing_policy=\"SPLITDUPLEX\"/>\n", i, nic);
-  }
-  for (int r = 0; r < 2; ++r)
-    x << fmt::format("<link id=\"up{}\" bandwidth=\"{}\" latency=\"1us\" sharing_policy=\"SPLITDUPLEX\"/>\n", r, uplink);
-  for (int i = 0; i < n; ++i) {
-    for (int j = 0; j < n; ++j) {
-      if (i == j) continue;
-      const int ri = i / per_rack, rj = j / per_rack;
-      x << fmt::format("<route src=\"gpu{}\" dst=\"gpu{}\" symmetrical=\"NO\">", i, j);
-      if (ri == rj) {
-        x << fmt::format("<link_ctn id=\"nvl{}\" direction=\"UP\"/><link_ctn id=\"nvl{}\" direction=\"DOWN\"/>", i, j);
-      } else {
-        x << fmt::format(
-            "<link_ctn id=\"nic{}\" direction=\"UP\"/><link_ctn id=\"up{}\" direction=\"UP\"/>"
-            "<link_ctn id=\"up{}\" direction=\"DOWN\"/><link_ctn id=\"nic{}\" direction=\"DOWN\"/>",
-            i, ri, rj, j);
-      }
-      x << "</route>\n";
-    }
-  }
-  x << "</zone></platform>\n";
-  return x.str();
-}
 
 struct Result {
   nlohmann::json summary;
@@ -116,7 +76,7 @@ TEST(Disaggregation, CrossRackTransferIsSlowerByTheBottleneckRatio) {
   // Inside one NVLink domain (HGX: 8 GPUs, one domain) ...
   const Result inside = run("inside", "", kPd44, w);
   // ... and across racks, where each stream crosses its GPU's 400 Gb/s NIC (uplinks are wide).
-  const Result across = run("across", two_racks(4, "400Gbps", "10TBps"), kPd44, w);
+  const Result across = run("across", test::two_racks(4, "400Gbps", "10TBps"), kPd44, w);
   const double t_in = inside.summary["latency_s"]["kv_transfer"]["mean"].get<double>();
   const double t_out = across.summary["latency_s"]["kv_transfer"]["mean"].get<double>();
   const double expected_ratio = 450e9 / 50e9;  // NVLink per direction / NIC
@@ -131,7 +91,7 @@ TEST(Disaggregation, PoolsSharingAnUplinkSlowEachOther) {
   const std::string dir = test::temp_dir("share");
   // Two prefill and two decode replicas of tp 1; prefill on rack 0, decode on rack 1; the rack
   // uplink (50 GB/s) is as narrow as one NIC.
-  const std::string platform = two_racks(2, "50GBps", "50GBps");
+  const std::string platform = test::two_racks(2, "50GBps", "50GBps");
   const std::string pools = "  pools:\n    prefill: {replicas: 2, tp: 1}\n    decode: {replicas: 2, tp: 1}\n"
                             "  precision: {weights: fp8}";
   const std::string model = "perf_model: {}\n";

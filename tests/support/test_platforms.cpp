@@ -1,0 +1,49 @@
+#include "tests/support/test_platforms.hpp"
+
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace tokenfab::test {
+
+std::string two_racks(int per_rack, const std::string& nic, const std::string& uplink) {
+  std::ostringstream x;
+  x << "<?xml version=\"1.0\"?>\n<!DOCTYPE platform SYSTEM \"https://simgrid.org/simgrid.dtd\">\n"
+       "<platform version=\"4.1\"><zone id=\"test\" routing=\"Full\">\n";
+  const int n = 2 * per_rack;
+  for (int i = 0; i < n; ++i) {
+    const int rack = i / per_rack;
+    x << fmt::format(
+        "<host id=\"gpu{}\" speed=\"1Tf\"><prop id=\"tokenfab:role\" value=\"gpu\"/><prop id=\"tokenfab:device\" "
+        "value=\"h100-sxm\"/><prop id=\"tokenfab:domain\" value=\"nvl{}\"/><prop id=\"tokenfab:rack\" value=\"r{}\"/></host>\n",
+        i, rack, rack);
+  }
+  x << "<host id=\"fe\" speed=\"1Tf\"><prop id=\"tokenfab:role\" value=\"frontend\"/></host>\n";
+  for (int i = 0; i < n; ++i) {
+    x << fmt::format("<link id=\"nvl{}\" bandwidth=\"450GBps\" latency=\"0.25us\" sharing_policy=\"SPLITDUPLEX\"/>\n", i);
+    x << fmt::format("<link id=\"nic{}\" bandwidth=\"{}\" latency=\"1us\" sharing_policy=\"SPLITDUPLEX\"/>\n", i, nic);
+  }
+  for (int r = 0; r < 2; ++r)
+    x << fmt::format("<link id=\"up{}\" bandwidth=\"{}\" latency=\"1us\" sharing_policy=\"SPLITDUPLEX\"/>\n", r, uplink);
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < n; ++j) {
+      if (i == j) continue;
+      const int ri = i / per_rack, rj = j / per_rack;
+      x << fmt::format("<route src=\"gpu{}\" dst=\"gpu{}\" symmetrical=\"NO\">", i, j);
+      if (ri == rj) {
+        x << fmt::format("<link_ctn id=\"nvl{}\" direction=\"UP\"/><link_ctn id=\"nvl{}\" direction=\"DOWN\"/>", i, j);
+      } else {
+        x << fmt::format(
+            "<link_ctn id=\"nic{}\" direction=\"UP\"/><link_ctn id=\"up{}\" direction=\"UP\"/>"
+            "<link_ctn id=\"up{}\" direction=\"DOWN\"/><link_ctn id=\"nic{}\" direction=\"DOWN\"/>",
+            i, ri, rj, j);
+      }
+      x << "</route>\n";
+    }
+  }
+  x << "</zone></platform>\n";
+  return x.str();
+}
+
+
+}  // namespace tokenfab::test
