@@ -1,4 +1,6 @@
 // The command line as a user meets it.
+#include <filesystem>
+
 #include <gtest/gtest.h>
 
 #include "tests/support/test_support.hpp"
@@ -100,6 +102,17 @@ TEST(Cli, SimGridOptionsReachSimGrid) {
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_EQ(lines(bad.err), 1) << bad.err;
   EXPECT_NE(bad.err.find("no/such"), std::string::npos);
+}
+
+TEST(Cli, EveryShippedScenarioValidates) {
+  int checked = 0;
+  for (const auto& e : std::filesystem::directory_iterator(test::source_path("scenarios"))) {
+    if (e.path().extension() != ".yaml") continue;
+    const auto r = test::run_cli("validate " + e.path().string());
+    EXPECT_EQ(r.exit_code, 0) << e.path() << ": " << r.err;
+    ++checked;
+  }
+  EXPECT_GE(checked, 3);
 }
 
 }  // namespace
