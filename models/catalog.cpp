@@ -197,24 +197,33 @@ const Schema<DeviceSpec>& device_schema() {
 
 namespace {
 
+// Upper bound of the integer shape figures (heads, head sizes, ranks, experts, layers): far above
+// any published model, and low enough that sums of two (kv_lora_rank + qk_rope_head_dim) never
+// overflow an int (fuzz_catalog: 2147483647 + 2147483647 was undefined behaviour).
+constexpr int kMaxDim = 1 << 20;
+
 const Schema<AttentionSpec>& attention_schema() {
   static const Schema<AttentionSpec> s =
       Schema<AttentionSpec>("attention", "Attention shape (GQA or MLA).")
           .choice("kind", &AttentionSpec::kind,
                   std::vector<std::pair<std::string, AttentionKind>>{{"gqa", AttentionKind::Gqa}, {"mla", AttentionKind::Mla}},
                   std::nullopt, "gqa (incl. MHA/MQA) or mla (DeepSeek latent attention).")
-          .integer<int>("heads", &AttentionSpec::heads, std::nullopt, "Query heads.")
-          .integer<int>("kv_heads", &AttentionSpec::kv_heads, 0, "KV heads (GQA).", Check::NonNegative)
-          .integer<int>("head_dim", &AttentionSpec::head_dim, 0, "Head dimension (GQA).", Check::NonNegative)
-          .integer<int>("q_lora_rank", &AttentionSpec::q_lora_rank, 0, "MLA query low-rank size.", Check::NonNegative)
-          .integer<int>("kv_lora_rank", &AttentionSpec::kv_lora_rank, 0, "MLA KV latent size.", Check::NonNegative)
-          .integer<int>("qk_nope_head_dim", &AttentionSpec::qk_nope_head_dim, 0, "MLA non-rotary head dim.", Check::NonNegative)
-          .integer<int>("qk_rope_head_dim", &AttentionSpec::qk_rope_head_dim, 0, "MLA rotary head dim.", Check::NonNegative)
-          .integer<int>("v_head_dim", &AttentionSpec::v_head_dim, 0, "MLA value head dim.", Check::NonNegative)
+          .integer<int>("heads", &AttentionSpec::heads, std::nullopt, "Query heads.", Check::Positive, kMaxDim)
+          .integer<int>("kv_heads", &AttentionSpec::kv_heads, 0, "KV heads (GQA).", Check::NonNegative, kMaxDim)
+          .integer<int>("head_dim", &AttentionSpec::head_dim, 0, "Head dimension (GQA).", Check::NonNegative, kMaxDim)
+          .integer<int>("q_lora_rank", &AttentionSpec::q_lora_rank, 0, "MLA query low-rank size.",
+                        Check::NonNegative, kMaxDim)
+          .integer<int>("kv_lora_rank", &AttentionSpec::kv_lora_rank, 0, "MLA KV latent size.",
+                        Check::NonNegative, kMaxDim)
+          .integer<int>("qk_nope_head_dim", &AttentionSpec::qk_nope_head_dim, 0, "MLA non-rotary head dim.",
+                        Check::NonNegative, kMaxDim)
+          .integer<int>("qk_rope_head_dim", &AttentionSpec::qk_rope_head_dim, 0, "MLA rotary head dim.",
+                        Check::NonNegative, kMaxDim)
+          .integer<int>("v_head_dim", &AttentionSpec::v_head_dim, 0, "MLA value head dim.", Check::NonNegative, kMaxDim)
           .integer<int>("sliding_window", &AttentionSpec::sliding_window, 0, "Sliding window, tokens (0 = none).",
-                        Check::NonNegative)
+                        Check::NonNegative, kMaxDim)
           .integer<int>("sliding_window_layers", &AttentionSpec::sliding_window_layers, 0,
-                        "Layers that use the sliding window.", Check::NonNegative)
+                        "Layers that use the sliding window.", Check::NonNegative, kMaxDim)
           .validate([](const YamlNode& n, const AttentionSpec& a) {
             if (a.kind == AttentionKind::Gqa && (a.kv_heads <= 0 || a.head_dim <= 0))
               n.fail("GQA attention needs kv_heads and head_dim", "kv_heads > 0 and head_dim > 0");
@@ -237,12 +246,16 @@ const Schema<FfnSpec>& ffn_schema() {
 const Schema<MoeSpec>& moe_schema() {
   static const Schema<MoeSpec> s =
       Schema<MoeSpec>("moe", "Mixture-of-experts feed-forward block.")
-          .integer<int>("routed_experts", &MoeSpec::routed_experts, std::nullopt, "Routed experts per layer.")
-          .integer<int>("shared_experts", &MoeSpec::shared_experts, 0, "Always-active shared experts.", Check::NonNegative)
-          .integer<int>("active_experts", &MoeSpec::active_experts, std::nullopt, "Routed experts per token (top-k).")
+          .integer<int>("routed_experts", &MoeSpec::routed_experts, std::nullopt, "Routed experts per layer.",
+                        Check::Positive, kMaxDim)
+          .integer<int>("shared_experts", &MoeSpec::shared_experts, 0, "Always-active shared experts.",
+                        Check::NonNegative, kMaxDim)
+          .integer<int>("active_experts", &MoeSpec::active_experts, std::nullopt, "Routed experts per token (top-k).",
+                        Check::Positive, kMaxDim)
           .integer<std::int64_t>("expert_intermediate_size", &MoeSpec::expert_intermediate_size, std::nullopt,
                                  "Intermediate size of one expert.")
-          .integer<int>("dense_layers", &MoeSpec::dense_layers, 0, "Leading dense (non-MoE) layers.", Check::NonNegative)
+          .integer<int>("dense_layers", &MoeSpec::dense_layers, 0, "Leading dense (non-MoE) layers.",
+                        Check::NonNegative, kMaxDim)
           .integer<std::int64_t>("dense_intermediate_size", &MoeSpec::dense_intermediate_size, 0,
                                  "Intermediate size of the dense layers.", Check::NonNegative)
           .validate([](const YamlNode& n, const MoeSpec& m) {
@@ -253,7 +266,8 @@ const Schema<MoeSpec>& moe_schema() {
 
 const Schema<MtpSpec>& mtp_schema() {
   static const Schema<MtpSpec> s = Schema<MtpSpec>("mtp", "Multi-token prediction heads.")
-                                       .integer<int>("layers", &MtpSpec::layers, 1, "MTP layers.");
+                                       .integer<int>("layers", &MtpSpec::layers, 1, "MTP layers.",
+                                                     Check::Positive, kMaxDim);
   return s;
 }
 
@@ -266,7 +280,7 @@ const Schema<LlmSpec>& llm_schema() {
           .text("description", &LlmSpec::description, "", "Human-readable name.")
           .text("source", &LlmSpec::source, std::nullopt, "Where the architecture numbers come from.")
           .text("architecture", &LlmSpec::architecture, std::nullopt, "dense or moe.")
-          .integer<int>("layers", &LlmSpec::layers, std::nullopt, "Transformer layers.")
+          .integer<int>("layers", &LlmSpec::layers, std::nullopt, "Transformer layers.", Check::Positive, kMaxDim)
           .integer<std::int64_t>("hidden_size", &LlmSpec::hidden_size, std::nullopt, "Model width.")
           .section("attention", &LlmSpec::attention, attention_schema(), "Attention shape.")
           .optional_section("ffn", &LlmSpec::ffn, ffn_schema(), "Dense FFN (dense models).")

@@ -6,7 +6,14 @@ packages=(
   cmake make g++ pkg-config
   libsimgrid-dev libboost-graph-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
   googletest libgtest-dev libcli11-dev nlohmann-json3-dev libbenchmark-dev
+  # report.html: Vega from libjs-vega inlined into the page; chromium renders it in the report tests.
+  libjs-vega chromium
 )
+# `install-deps.sh fuzz` (make fuzz): clang and its compiler-rt, whose libclang_rt.fuzzer gives
+# -fsanitize=fuzzer (libFuzzer). GCC's ASan/UBSan runtimes (make test-sanitize) come with g++.
+if [ "${1:-}" = "fuzz" ]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

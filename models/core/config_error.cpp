@@ -5,6 +5,28 @@
 namespace tokenfab {
 namespace {
 
+// Control characters (from a quoted YAML key, a trace field, an XML attribute) are written as
+// escapes, so that the message stays one line: \n, \r, \t, or \xNN.
+std::string one_line(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u != 0x7f) {
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else {
+      out += fmt::format("\\x{:02x}", u);
+    }
+  }
+  return out;
+}
+
 std::string render(const SourceLocation& w, const std::string& path, const std::string& problem,
                    const std::string& expected) {
   std::string out = w.file;
@@ -13,7 +35,7 @@ std::string render(const SourceLocation& w, const std::string& path, const std::
   if (!path.empty()) out += path + ": ";
   out += problem;
   if (!expected.empty()) out += " (expected " + expected + ")";
-  return out;
+  return one_line(out);
 }
 
 }  // namespace
