@@ -77,6 +77,10 @@ const Schema<ServingConfig>& serving_schema() {
                   std::vector<std::pair<std::string, std::string>>{{"round_robin", "round_robin"},
                                                                    {"least_outstanding", "least_outstanding"}},
                   "round_robin", "Replica choice: round_robin, or least_outstanding (fewest tokens still to process).")
+          .integer<std::int64_t>("prefix_cache_tokens", &ServingConfig::prefix_cache_tokens, 0,
+                                 "HBM prefix cache per replica, tokens (LRU over the trace's prefix block "
+                                 "hashes, e.g. Mooncake hash_ids; 0 = off).",
+                                 Check::NonNegative, kMaxTokens)
           .validate([](const YamlNode& n, const ServingConfig& c) {
             // As in vLLM: every running sequence must be able to decode in each iteration.
             if (c.max_batched_tokens < c.max_num_seqs)

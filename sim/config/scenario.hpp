@@ -45,6 +45,7 @@ struct ServingConfig {
   double memory_reserve = 0.1;             // fraction of device memory kept for activations/runtime
   bool chunked_prefill = true;             // split long prompts across iterations
   std::string router = "round_robin";      // which replica takes an arrival (router.hpp)
+  std::int64_t prefix_cache_tokens = 0;    // HBM prefix cache per replica, in tokens (0 = off)
 };
 
 struct EfficiencyOverride {

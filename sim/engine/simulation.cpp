@@ -224,6 +224,8 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
   limits.max_num_seqs = sc.serving.max_num_seqs;
   limits.chunked_prefill = sc.serving.chunked_prefill;
   limits.max_context = model.max_context;
+  limits.prefix_block_tokens = sc.workload.trace ? sc.workload.trace->hash_block_tokens : 512;
+  limits.prefix_cache_blocks = sc.serving.prefix_cache_tokens / limits.prefix_block_tokens;
 
   std::vector<std::unique_ptr<ReplicaRuntime>> replicas;
   int entry_index = 0;
@@ -327,6 +329,12 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
   result.summary.workload = source->counters();
   result.summary.tiers = summarize_tiers(records, sc.tiers, result.summary.window);
   result.summary.energy = energy;
+  for (auto& rt : replicas) {
+    result.summary.prefix_cache.looked_up_blocks += rt->scheduler.prefix_cache().looked_up_blocks();
+    result.summary.prefix_cache.hit_blocks += rt->scheduler.prefix_cache().hit_blocks();
+    result.summary.prefix_cache.prefill_tokens_saved += rt->scheduler.prefill_tokens_saved();
+  }
+  result.summary.prefix_cache.enabled = limits.prefix_cache_blocks > 0;
   FailureFigures& failures = result.summary.failures;
   failures.events = sc.events.size();
   failures.replicas_failed = replicas_failed;

@@ -47,6 +47,14 @@ struct TierSummary {
   Distribution ttft, tpot;
 };
 
+// The replicas' HBM prefix caches, summed.
+struct PrefixCacheFigures {
+  bool enabled = false;
+  std::int64_t looked_up_blocks = 0;
+  std::int64_t hit_blocks = 0;
+  std::int64_t prefill_tokens_saved = 0;
+};
+
 // Injected failures and what they cost.
 struct FailureFigures {
   std::uint64_t events = 0;
@@ -77,6 +85,7 @@ struct Summary {
   std::uint64_t iterations = 0;
   EnergyFigures energy;
   FailureFigures failures;
+  PrefixCacheFigures prefix_cache;
   WorkloadCounters workload;        // what the request source read and dropped (traces)
   std::vector<TierSummary> tiers;   // per service tier, when the workload assigns tiers
 };

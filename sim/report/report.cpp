@@ -174,6 +174,15 @@ std::string summary_json(const RunResult& run) {
     }
     j["tiers"] = tiers;
   }
+  if (s.prefix_cache.enabled) {
+    const auto& c = s.prefix_cache;
+    j["prefix_cache"] = {{"looked_up_blocks", c.looked_up_blocks},
+                         {"hit_blocks", c.hit_blocks},
+                         {"hit_rate", c.looked_up_blocks > 0 ? static_cast<double>(c.hit_blocks) /
+                                                                   static_cast<double>(c.looked_up_blocks)
+                                                             : 0.0},
+                         {"prefill_tokens_saved", c.prefill_tokens_saved}};
+  }
   if (s.failures.events > 0) {
     const auto& f = s.failures;
     j["failures"] = {{"events", f.events},

@@ -20,7 +20,11 @@ std::int64_t BatchScheduler::kv_tokens(const Request& r) const {
 }
 
 BatchScheduler::BatchScheduler(SchedulerLimits limits, KvCache kv, int replica, Sink on_done)
-    : limits_(limits), kv_(kv), replica_(replica), on_done_(std::move(on_done)) {}
+    : limits_(limits),
+      kv_(kv),
+      prefix_cache_(limits.role == ReplicaRole::Decode ? 0 : limits.prefix_cache_blocks),
+      replica_(replica),
+      on_done_(std::move(on_done)) {}
 
 void BatchScheduler::enqueue(const Request& r) {
   Sequence s;
@@ -137,10 +141,18 @@ const BatchShape& BatchScheduler::plan(double now) {
     if (!kv_.can_allocate(blocks)) break;
     if (!limits_.chunked_prefill && r.input_tokens > budget) break;
     kv_.allocate(blocks);
-    const std::int64_t q = std::min(r.input_tokens, budget);
     Sequence s = std::move(waiting_.front());
     waiting_.pop_front();
     s.blocks = blocks;
+    if (prefix_cache_.enabled() && !s.record.request.prefix_blocks.empty()) {
+      // Cached leading blocks skip prefill; at least the last prompt token is computed (it
+      // produces the first output token).
+      const std::int64_t hit = prefix_cache_.match(s.record.request.prefix_blocks);
+      s.prefilled = std::min(hit * limits_.prefix_block_tokens, s.record.request.input_tokens - 1);
+      prefill_tokens_saved_ += s.prefilled;
+      outstanding_tokens_ -= s.prefilled;
+    }
+    const std::int64_t q = std::min(s.record.request.input_tokens - s.prefilled, budget);
     const std::size_t slot = store(std::move(s));
     prefilling_.push_back(slot);
     chunk(slot, q);
@@ -182,6 +194,7 @@ void BatchScheduler::complete(double now) {
     outstanding_tokens_ -= chunks_[i].new_tokens;
     if (s.prefilled < s.record.request.input_tokens) continue;
     ++done_prefills;
+    if (prefix_cache_.enabled()) prefix_cache_.insert(s.record.request.prefix_blocks);
     s.record.first_token = now;
     tokens_emitted_ += 1;
     outstanding_tokens_ -= 1;

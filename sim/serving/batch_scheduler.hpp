@@ -20,6 +20,7 @@
 #include "models/perf/perf_model.hpp"
 #include "sim/metrics/request_record.hpp"
 #include "sim/serving/kv_cache.hpp"
+#include "sim/serving/prefix_cache.hpp"
 
 namespace tokenfab {
 
@@ -34,6 +35,8 @@ struct SchedulerLimits {
   int max_num_seqs = 256;
   bool chunked_prefill = true;
   std::int64_t max_context = 0;  // model context; longer requests are rejected (0 = no limit)
+  std::int64_t prefix_cache_blocks = 0;   // HBM prefix cache capacity in prefix blocks (0 = off)
+  std::int64_t prefix_block_tokens = 512; // tokens per prefix block (the trace's hash block)
 };
 
 class BatchScheduler {
@@ -61,6 +64,8 @@ class BatchScheduler {
   std::size_t running() const { return static_cast<std::size_t>(decoding_) + prefilling_.size(); }
   std::size_t decoding() const { return static_cast<std::size_t>(decoding_); }
   const KvCache& kv() const { return kv_; }
+  const PrefixCache& prefix_cache() const { return prefix_cache_; }
+  std::int64_t prefill_tokens_saved() const { return prefill_tokens_saved_; }
   // Tokens still to process for queued and running requests (a load measure for routers).
   std::int64_t outstanding_tokens() const { return outstanding_tokens_; }
   // Output tokens produced so far (first tokens and decodes), for the end-of-run invariants.
@@ -102,6 +107,8 @@ class BatchScheduler {
 
   SchedulerLimits limits_;
   KvCache kv_;
+  PrefixCache prefix_cache_;
+  std::int64_t prefill_tokens_saved_ = 0;
   int replica_;
   Sink on_done_;
   Sink on_handoff_;

@@ -10,6 +10,12 @@
 
 namespace tokenfab {
 
+// Simulated time is a double: below 1e10 s (about 317 years, so Unix-epoch seconds fit) one step
+// of the clock is under 2 us, fine for millisecond iterations; far later, an iteration no longer
+// moves the clock and every latency would silently read 0 (found with rate: 1e-300). Arrivals
+// past it are refused (make_request_source), and generators stop searching there.
+inline constexpr double kArrivalHorizon = 1e10;
+
 class RequestSource {
  public:
   virtual ~RequestSource() = default;

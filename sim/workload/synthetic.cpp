@@ -99,6 +99,9 @@ double ArrivalGenerator::onoff_next(const OnOffArrivals& p, bool first) {
     const double rate = on_ ? p.rate : p.off_rate;
     const double candidate = rate > 0 ? t + rng_.exponential(rate) : kNever;
     if (candidate < state_end_) return candidate;
+    // Periods with almost no arrivals (a tiny rate) could cycle for ever: past the horizon the
+    // boundary itself is returned, and make_request_source refuses it with a clear error.
+    if (state_end_ > kArrivalHorizon) return state_end_;
     t = state_end_;
     on_ = !on_;
     state_end_ = t + period(on_ ? p.on : p.off);
@@ -111,6 +114,7 @@ double ArrivalGenerator::diurnal_next(const DiurnalArrivals& p) {
   double t = clock_;
   while (true) {
     t += rng_.exponential(peak_rate);
+    if (t > kArrivalHorizon) return t;  // refused by make_request_source, as for on/off
     const double rate = p.rate * (1 + p.amplitude * std::cos(2 * M_PI * (t - p.peak) / p.period));
     if (rng_.uniform() * peak_rate < rate) return t;
   }
