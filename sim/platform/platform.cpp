@@ -6,13 +6,10 @@
 
 #include <simgrid/s4u/Link.hpp>
 
+#include "sim/platform/host_properties.hpp"
+
 namespace tokenfab {
 namespace {
-
-std::string prop(const simgrid::s4u::Host* h, const char* key) {
-  const char* v = h->get_property(key);
-  return v ? std::string(v) : std::string();
-}
 
 // "gpu10" sorts after "gpu9".
 bool natural_less(const std::string& a, const std::string& b) {
@@ -36,11 +33,6 @@ bool natural_less(const std::string& a, const std::string& b) {
   return a.size() - i < b.size() - j;
 }
 
-[[noreturn]] void host_error(const std::string& file, const simgrid::s4u::Host* h, const std::string& key,
-                             const std::string& problem, const std::string& expected) {
-  throw ConfigError({file, 0, 0}, fmt::format("host '{}': {}", h->get_name(), key), problem, expected);
-}
-
 }  // namespace
 
 PlatformView inspect_platform(const simgrid::s4u::Engine& engine, const std::string& file) {
@@ -52,34 +44,20 @@ PlatformView inspect_platform(const simgrid::s4u::Engine& engine, const std::str
   };
   std::vector<Keyed> gpus;
   for (auto* h : engine.get_all_hosts()) {
-    const std::string role = prop(h, "tokenfab:role");
-    if (role.empty()) continue;  // hosts without a role (e.g. switches written as hosts) are ignored
-    if (role == "frontend") {
+    // The property checks are a pure function (host_properties.hpp), fuzzed without SimGrid.
+    const auto* props = h->get_properties();
+    const HostProperties p = read_host_properties(file, h->get_name(), props ? *props : HostPropertyMap{});
+    if (p.role == HostProperties::Role::Frontend) {
       if (!view.frontend || natural_less(h->get_name(), view.frontend->get_name())) view.frontend = h;
       continue;
     }
-    if (role != "gpu") continue;
+    if (p.role != HostProperties::Role::Gpu) continue;
     GpuHost g;
     g.host = h;
-    g.device = prop(h, "tokenfab:device");
-    g.domain = prop(h, "tokenfab:domain");
-    g.rack = prop(h, "tokenfab:rack");
-    if (g.device.empty())
-      host_error(file, h, "tokenfab:device", "missing property", "the hardware catalog name of the GPU, e.g. h100-sxm");
-    if (g.domain.empty())
-      host_error(file, h, "tokenfab:domain", "missing property", "the id of the GPU's NVLink domain, e.g. nvl0");
-    long index = -1;
-    if (const std::string idx = prop(h, "tokenfab:index"); !idx.empty()) {
-      try {
-        std::size_t used = 0;
-        index = std::stol(idx, &used);
-        if (used != idx.size() || index < 0) throw std::invalid_argument(idx);
-      } catch (const std::exception&) {
-        host_error(file, h, "tokenfab:index", fmt::format("'{}' is not a non-negative integer", idx),
-                   "the GPU's position in its domain");
-      }
-    }
-    gpus.push_back({g, index});
+    g.device = p.device;
+    g.domain = p.domain;
+    g.rack = p.rack;
+    gpus.push_back({g, p.index});
   }
   if (gpus.empty())
     throw ConfigError({file, 0, 0}, "", "the platform has no GPU hosts",
