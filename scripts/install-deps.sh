@@ -8,6 +8,9 @@ packages=(
   googletest libgtest-dev libcli11-dev nlohmann-json3-dev libbenchmark-dev
   # report.html: Vega from libjs-vega inlined into the page; chromium renders it in the report tests.
   libjs-vega chromium
+  # docs/img platform diagrams: Graphviz's dot renders `tokenfab platform dot` (docs/platforms.md);
+  # /usr/bin/time -v measures bench/platform_load.sh.
+  graphviz time
 )
 # `install-deps.sh fuzz` (make fuzz): clang and its compiler-rt, whose libclang_rt.fuzzer gives
 # -fsanitize=fuzzer (libFuzzer). GCC's ASan/UBSan runtimes (make test-sanitize) come with g++.

@@ -9,9 +9,7 @@
 #include "sim/platform/host_properties.hpp"
 
 namespace tokenfab {
-namespace {
 
-// "gpu10" sorts after "gpu9".
 bool natural_less(const std::string& a, const std::string& b) {
   std::size_t i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
@@ -32,8 +30,6 @@ bool natural_less(const std::string& a, const std::string& b) {
   }
   return a.size() - i < b.size() - j;
 }
-
-}  // namespace
 
 PlatformView inspect_platform(const simgrid::s4u::Engine& engine, const std::string& file) {
   PlatformView view;

@@ -28,6 +28,9 @@ struct PlatformView {
   simgrid::s4u::Host* frontend = nullptr;  // host with tokenfab:role=frontend (else the first GPU)
 };
 
+// Name order with numbers compared by value: "gpu10" sorts after "gpu9".
+bool natural_less(const std::string& a, const std::string& b);
+
 // Checks the tokenfab:* properties of every host; throws ConfigError naming the file, the host
 // and the property when one is missing or wrong.
 PlatformView inspect_platform(const simgrid::s4u::Engine& engine, const std::string& file);
