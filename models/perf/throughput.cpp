@@ -38,7 +38,7 @@ ThroughputPoint steady_state(const PerfModel& model, const ReplicaSetup& s, std:
   ThroughputPoint p;
   const auto input = static_cast<std::int64_t>(std::llround(lim.input_tokens));
   const auto context = static_cast<std::int64_t>(std::llround(lim.input_tokens + lim.output_tokens / 2));
-  const double prefill = static_cast<double>(decoding) * lim.input_tokens / lim.output_tokens;
+  const double prefill = lim.decode_only ? 0.0 : static_cast<double>(decoding) * lim.input_tokens / lim.output_tokens;
 
   BatchShape mean;
   add_decodes(mean, decoding, context);
@@ -55,14 +55,16 @@ ThroughputPoint steady_state(const PerfModel& model, const ReplicaSetup& s, std:
   p.output_tokens_per_s = static_cast<double>(decoding) / interval;
   p.bound = c.bound;
 
-  // The prompt a user waits on longest: it waits for the iteration under way, then is prefilled in
-  // chunks of the room the decodes leave in the token budget, each chunk riding an iteration
-  // with the steady-state load.
+  // The prompt a user waits on longest: it waits for the iteration under way, then is prefilled
+  // first come first served in chunks of the budget the decodes leave, each chunk riding an
+  // iteration that also carries the steady prefill (as much of it as the budget still holds).
   const double longest = lim.input_tokens_max > 0 ? lim.input_tokens_max : lim.input_tokens;
-  const double room = std::max<double>(1.0, static_cast<double>(lim.max_batched_tokens - decoding) - prefill);
+  const double room = std::max<double>(1.0, static_cast<double>(lim.max_batched_tokens - decoding));
   const double chunk = std::min(longest, room);
-  BatchShape worst = mean;
+  BatchShape worst;
+  add_decodes(worst, decoding, context);
   worst.add(static_cast<std::int64_t>(std::llround(chunk)), 0, true);
+  add_prefill(worst, std::min(prefill, room - chunk), input);
   p.worst_iteration_s = model.price(worst).seconds;
   p.ttft_s = p.iteration_s + std::ceil(longest / room) * p.worst_iteration_s;
   return p;
@@ -75,8 +77,9 @@ ThroughputPoint max_throughput(const PerfModel& model, const ReplicaSetup& s, co
   std::int64_t cap = static_cast<std::int64_t>(static_cast<double>(plan.kv_tokens) / per_seq) / s.pp;
   std::string limit = "KV capacity";
   // Decodes plus their share of prefill, decoding * (1 + input/output), must fit the budget.
-  const auto budget = static_cast<std::int64_t>(static_cast<double>(lim.max_batched_tokens) * lim.output_tokens /
-                                                (lim.input_tokens + lim.output_tokens));
+  const auto budget = lim.decode_only ? lim.max_batched_tokens
+                                      : static_cast<std::int64_t>(static_cast<double>(lim.max_batched_tokens) *
+                                                                  lim.output_tokens / (lim.input_tokens + lim.output_tokens));
   if (budget < cap) {
     cap = budget;
     limit = "token budget";
@@ -99,7 +102,7 @@ ThroughputPoint max_throughput(const PerfModel& model, const ReplicaSetup& s, co
     p.decoding_p99 = peak * s.pp;
     const double tpot = peak == b ? p.tpot_s : steady_state(model, s, peak, lim).tpot_s;
     const bool tpot_ok = !lim.tpot_limit || tpot <= *lim.tpot_limit;
-    const bool ttft_ok = !lim.ttft_limit || p.ttft_s <= *lim.ttft_limit;
+    const bool ttft_ok = !lim.ttft_limit || lim.decode_only || p.ttft_s <= *lim.ttft_limit;
     if (!tpot_ok || !ttft_ok) {
       // Latency grows with the batch: the first violation ends the search.
       if (best.decoding > 0) best.limit = !tpot_ok ? "TPOT limit" : "TTFT limit";

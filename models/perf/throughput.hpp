@@ -30,6 +30,9 @@ struct ServingLimits {
   // their mean N like a Poisson count, so memory and the TPOT limit must hold at its 99th
   // percentile, N + 2.33 sqrt(N), while throughput is that of the mean N.
   bool poisson_arrivals = false;
+  // A decode pool of a disaggregated deployment: its iterations carry no prefill (prompts arrive
+  // with their KV); TTFT is not its concern.
+  bool decode_only = false;
 };
 
 struct ThroughputPoint {
@@ -38,7 +41,7 @@ struct ThroughputPoint {
   double output_tokens_per_s = 0;  // per replica
   double iteration_s = 0;          // engine time of one steady-state iteration
   double tpot_s = 0;               // time per output token of a sequence
-  double worst_iteration_s = 0;    // an iteration that also carries the longest prompt's chunk
+  double worst_iteration_s = 0;    // an iteration that carries a chunk of the longest prompt
   double ttft_s = 0;               // one mean iteration (waiting) + the longest prompt's chunks
   Bound bound = Bound::Overhead;
   std::string limit;               // what stopped the search

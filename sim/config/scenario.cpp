@@ -14,7 +14,17 @@ const Schema<Precisions>& precision_schema() {
       Schema<Precisions>("precision", "Number formats per tensor class.")
           .choice("weights", &Precisions::weights, precisions(), "fp8", "Weights (and GEMM math: W8A8, W4A4).")
           .choice("activations", &Precisions::activations, precisions(), "bf16", "Activations exchanged between GPUs.")
-          .choice("kv_cache", &Precisions::kv_cache, precisions(), "fp8", "KV cache.");
+          .choice("kv_cache", &Precisions::kv_cache, precisions(), "fp8", "KV cache.")
+          .custom(ParamDoc("experts", "one of: fp4|fp8|bf16|fp16|fp32", "weights", false,
+                           "MoE expert weights when they differ from the other weights (MXFP4/NVFP4 experts)."),
+                  [](const std::optional<YamlNode>& n, const YamlNode&, Precisions& p) {
+                    p.experts = std::nullopt;
+                    if (!n) return;
+                    const std::string v = n->as_string();
+                    for (const auto& [k, prec] : precision_choices())
+                      if (k == v) p.experts = prec;
+                    if (!p.experts) n->fail(fmt::format("'{}' is not a precision", v), "fp4, fp8, bf16, fp16 or fp32");
+                  });
   return s;
 }
 
@@ -23,6 +33,10 @@ const Schema<PoolConfig>& pool_schema() {
       Schema<PoolConfig>("pool", "One pool of replicas.")
           .integer<int>("replicas", &PoolConfig::replicas, 1, "Replicas in the pool.", Check::Positive, 1 << 20)
           .integer<int>("tp", &PoolConfig::tp, 1, "Tensor-parallel devices per replica.", Check::Positive, 4096)
+          .integer<int>("pp", &PoolConfig::pp, 1, "Pipeline stages per replica.", Check::Positive, 4096)
+          .integer<int>("ep", &PoolConfig::ep, 1, "Expert-parallel degree of the MoE layers.", Check::Positive, 4096)
+          .integer<int>("dp", &PoolConfig::dp, 1, "Attention data-parallel groups per stage (devices = tp*dp*pp).",
+                        Check::Positive, 4096)
           .text("device", &PoolConfig::device, "", "Only devices of this catalog name (empty: the next free ones).");
   return s;
 }
@@ -39,17 +53,48 @@ const Schema<PoolsConfig>& pools_schema() {
   return s;
 }
 
+const Schema<SpeculativeConfig>& speculative_schema() {
+  static const Schema<SpeculativeConfig> s =
+      Schema<SpeculativeConfig>("speculative", "Speculative decoding: draft tokens verified in one target pass.")
+          .choice("method", &SpeculativeConfig::method,
+                  std::vector<std::pair<std::string, SpecMethod>>{{"none", SpecMethod::None},
+                                                                  {"mtp", SpecMethod::Mtp},
+                                                                  {"draft_model", SpecMethod::DraftModel},
+                                                                  {"ngram", SpecMethod::Ngram}},
+                  "none", "none, mtp (the model's multi-token-prediction module), draft_model, or ngram.")
+          .integer<int>("draft_tokens", &SpeculativeConfig::draft_tokens, 1, "Tokens drafted per step.",
+                        Check::Positive, 64)
+          .number("acceptance_rate", &SpeculativeConfig::acceptance_rate, 0.0,
+                  "Probability that each draft token is accepted (required with a method).", Check::UnitInterval)
+          .text("draft_model", &SpeculativeConfig::draft_model, "", "LLM catalog name of the draft (draft_model).")
+          .validate([](const YamlNode& n, const SpeculativeConfig& c) {
+            if (c.method == SpecMethod::None) return;
+            if (!n.child("acceptance_rate"))
+              n.fail("speculative decoding needs acceptance_rate", "acceptance_rate: a probability in [0, 1]");
+            if (c.method == SpecMethod::DraftModel && c.draft_model.empty())
+              n.fail("method draft_model needs draft_model", "draft_model: an LLM catalog name");
+          });
+  return s;
+}
+
 const Schema<DeploymentConfig>& deployment_schema() {
   static const Schema<DeploymentConfig> s =
       Schema<DeploymentConfig>("deployment", "How the model is placed on the platform's GPUs.")
           .integer<int>("replicas", &DeploymentConfig::replicas, 1, "Identical serving replicas.", Check::Positive, 1 << 20)
           .integer<int>("tp", &DeploymentConfig::tp, 1, "Tensor-parallel GPUs per replica.", Check::Positive, 4096)
+          .integer<int>("pp", &DeploymentConfig::pp, 1, "Pipeline stages per replica.", Check::Positive, 4096)
+          .integer<int>("ep", &DeploymentConfig::ep, 1, "Expert-parallel degree of the MoE layers.", Check::Positive, 4096)
+          .integer<int>("dp", &DeploymentConfig::dp, 1,
+                        "Attention data-parallel groups per stage (wide-EP serving; devices = tp*dp*pp).",
+                        Check::Positive, 4096)
+          .section("speculative", &DeploymentConfig::speculative, speculative_schema(),
+                   "Speculative decoding or multi-token prediction (off by default).")
           .text("device", &DeploymentConfig::device, "", "Only GPUs of this catalog name (empty: any).")
           .optional_section("pools", &DeploymentConfig::pools, pools_schema(),
                             "Disaggregated prefill/decode pools (replaces replicas/tp/device).")
           .validate([](const YamlNode& n, const DeploymentConfig& d) {
             if (!d.pools) return;
-            for (const char* key : {"replicas", "tp", "device"})
+            for (const char* key : {"replicas", "tp", "device", "pp", "ep", "dp"})
               if (const auto c = n.child(key))
                 c->fail("is set beside pools", "pools.prefill / pools.decode to size each pool");
           })
@@ -121,7 +166,11 @@ const Schema<PerfModelConfig>& perf_model_schema() {
                   "auto", "TP all-reduce algorithm (auto = the faster per message).")
           .section("efficiency", &PerfModelConfig::efficiency, efficiency_override_schema(),
                    "Efficiency overrides (default: the device's calibrated row).")
+          .text("table", &PerfModelConfig::table, "",
+                "profile_table: CSV of measured operator times, relative to this file (docs/performance-model.md).")
           .validate([](const YamlNode& n, const PerfModelConfig& p) {
+            if (p.name == "profile_table" && p.table.empty())
+              n.fail("the profile_table model needs a table", "table: a CSV of measured times");
             const auto names = PerfModelRegistry::instance().names();
             if (std::find(names.begin(), names.end(), p.name) == names.end()) {
               std::string list;
@@ -201,6 +250,7 @@ Scenario load_scenario(const std::string& path) {
   };
   sc.platform = resolve(sc.platform);
   resolve_workload_paths(sc.workload, resolve);
+  sc.perf_model.table = resolve(sc.perf_model.table);
   if (sc.model.find('/') != std::string::npos) sc.model = resolve(sc.model);
   if (sc.name.empty()) sc.name = std::filesystem::path(path).stem().string();
   if (sc.output.dir.empty()) sc.output.dir = "out/" + sc.name;

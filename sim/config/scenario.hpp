@@ -18,6 +18,7 @@ namespace tokenfab {
 struct PoolConfig {
   int replicas = 1;    // replicas in the pool
   int tp = 1;          // tensor-parallel devices per replica
+  int pp = 1, ep = 1, dp = 1;  // pipeline stages, expert parallelism, attention-DP groups (ReplicaSetup)
   std::string device;  // only devices of this catalog name ("" = the next free ones in platform order)
 };
 
@@ -29,9 +30,20 @@ struct PoolsConfig {
   std::string decode_router = "least_outstanding";  // which decode replica takes a finished prompt
 };
 
+// Speculative decoding (ReplicaSetup::speculative): a draft of draft_tokens per step, each
+// accepted with probability acceptance_rate.
+struct SpeculativeConfig {
+  SpecMethod method = SpecMethod::None;
+  int draft_tokens = 1;
+  double acceptance_rate = 0;
+  std::string draft_model;  // LLM catalog name, method draft_model
+};
+
 struct DeploymentConfig {
   int replicas = 1;                 // identical serving replicas
   int tp = 1;                       // tensor-parallel GPUs per replica
+  int pp = 1, ep = 1, dp = 1;       // pipeline stages, expert parallelism, attention-DP groups
+  SpeculativeConfig speculative;    // speculative decoding / MTP
   std::string device;               // only GPUs of this catalog name ("" = any)
   std::optional<PoolsConfig> pools; // disaggregated prefill/decode instead of unified replicas
   Precisions precision;             // weights, activations, KV cache
@@ -56,6 +68,7 @@ struct PerfModelConfig {
   std::string name = "roofline";
   AllReduceAlgo all_reduce = AllReduceAlgo::Auto;
   EfficiencyOverride efficiency;  // unset fields come from models/catalog/efficiency.yaml
+  std::string table;              // profile_table: CSV of measured times, resolved against the file
 };
 
 struct SimulationConfig {

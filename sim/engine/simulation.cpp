@@ -13,9 +13,9 @@
 
 #include "models/catalog.hpp"
 #include "models/efficiency.hpp"
+#include "models/perf/memory_plan.hpp"
 #include "models/perf/roofline.hpp"
 #include "sim/engine/progress.hpp"
-#include "sim/platform/loader.hpp"
 #include "sim/platform/platform.hpp"
 #include "sim/serving/replica_actor.hpp"
 #include "sim/metrics/invariants.hpp"
@@ -46,9 +46,15 @@ std::unique_ptr<simgrid::s4u::Engine> make_engine(const RunOptions& opt) {
   }
 }
 
-// A SimGrid XML file or a platform spec (YAML, emitted to XML first); sealed, domains checked.
-void load_platform(simgrid::s4u::Engine& engine, const std::string& file, const Catalog& catalog) {
-  load_platform_file(engine, file, catalog);
+void load_platform(simgrid::s4u::Engine& engine, const std::string& file) {
+  if (!std::filesystem::exists(file)) throw ConfigError({file, 0, 0}, "", "platform file not found");
+  try {
+    engine.load_platform(file);
+  } catch (const std::exception& e) {
+    std::string msg = e.what();
+    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+    throw ConfigError({file, 0, 0}, "", "SimGrid cannot load this platform: " + msg);
+  }
 }
 
 Efficiency effective_efficiency(const Catalog& catalog, const std::string& device, const EfficiencyOverride& o) {
@@ -68,11 +74,27 @@ struct PreparedReplica {
   std::int64_t kv_blocks = 0;
 };
 
+// Parallel shape of the replicas of each pool, in pool_requests() order.
+struct PoolShape {
+  int tp = 1, pp = 1, ep = 1, dp = 1;
+  int devices() const { return tp * pp * dp; }
+};
+
+std::vector<PoolShape> pool_shapes(const Scenario& sc) {
+  const auto& d = sc.deployment;
+  if (!d.pools) return {{d.tp, d.pp, d.ep, d.dp}};
+  const auto& pf = d.pools->prefill;
+  const auto& dc = d.pools->decode;
+  return {{pf.tp, pf.pp, pf.ep, pf.dp}, {dc.tp, dc.pp, dc.ep, dc.dp}};
+}
+
+// Placement asks for each replica's devices: tp * dp * pp of them.
 std::vector<PoolRequest> pool_requests(const Scenario& sc) {
   const auto& d = sc.deployment;
-  if (!d.pools) return {{"replicas", "deployment", d.replicas, d.tp, d.device}};
-  return {{"prefill", "deployment.pools.prefill", d.pools->prefill.replicas, d.pools->prefill.tp, d.pools->prefill.device},
-          {"decode", "deployment.pools.decode", d.pools->decode.replicas, d.pools->decode.tp, d.pools->decode.device}};
+  const auto shapes = pool_shapes(sc);
+  if (!d.pools) return {{"replicas", "deployment", d.replicas, shapes[0].devices(), d.device}};
+  return {{"prefill", "deployment.pools.prefill", d.pools->prefill.replicas, shapes[0].devices(), d.pools->prefill.device},
+          {"decode", "deployment.pools.decode", d.pools->decode.replicas, shapes[1].devices(), d.pools->decode.device}};
 }
 
 // Placement, device and memory checks; all before any actor starts.
@@ -113,44 +135,61 @@ std::vector<PreparedReplica> prepare(const Scenario& sc, const Catalog& catalog,
       p.setup.model = model;
       p.setup.device = device_of(gpus.front());
       p.setup.precision = sc.deployment.precision;
-      p.setup.tp = req.tp;
+      const PoolShape shape = pool_shapes(sc)[pool];
+      p.setup.tp = shape.tp;
+      p.setup.pp = shape.pp;
+      p.setup.ep = shape.ep;
+      p.setup.dp = shape.dp;
       p.setup.all_reduce = sc.perf_model.all_reduce;
       p.setup.efficiency = effective_efficiency(catalog, p.setup.device.name, sc.perf_model.efficiency);
-      if (gpus.size() > 1) {
+      p.setup.profile_table = sc.perf_model.table;
+      // Links the collectives cross: TP between neighbours, the stage's group (EP/DP) at its
+      // bottleneck, and stage to stage.
+      const std::size_t group = static_cast<std::size_t>(shape.tp * shape.dp);
+      if (shape.tp > 1) {
         const PathInfo path = path_between(gpus[0].host, gpus[1].host);
         p.setup.link_bandwidth = path.bandwidth;
         p.setup.link_latency = path.latency;
       }
+      for (std::size_t j = 1; j < group; ++j) {
+        const PathInfo path = path_between(gpus[0].host, gpus[j].host);
+        if (p.setup.ep_link.bandwidth == 0 || path.bandwidth < p.setup.ep_link.bandwidth)
+          p.setup.ep_link = {path.bandwidth, std::max(path.latency, p.setup.ep_link.latency)};
+      }
+      if (shape.pp > 1) {
+        const PathInfo path = path_between(gpus[0].host, gpus[group].host);
+        p.setup.pp_link = {path.bandwidth, path.latency};
+      }
+      const auto& spec = sc.deployment.speculative;
+      p.setup.speculative.method = spec.method;
+      p.setup.speculative.draft_tokens = spec.draft_tokens;
+      p.setup.speculative.acceptance_rate = spec.acceptance_rate;
+      if (spec.method == SpecMethod::DraftModel) p.setup.speculative.draft_model = catalog.llm(spec.draft_model);
       if (!p.setup.device.supports(sc.deployment.precision.weights))
         throw ConfigError({sc.file, 0, 0}, "deployment.precision.weights",
                           fmt::format("device {} has no {} support in its catalog entry", p.setup.device.name,
                                       precision_name(sc.deployment.precision.weights)),
                           "a precision the device supports");
+      if (const auto problem = setup_problem(p.setup))
+        throw ConfigError({sc.file, 0, 0}, req.key, *problem, "parallel degrees and speculation the model supports");
       for (const auto& g : gpus) p.hosts.push_back(g.host);
 
-      // KV capacity per GPU: memory minus the reserve minus the weight shard.
-      auto perf = PerfModelRegistry::instance().create("roofline", p.setup);
-      const auto* roof = dynamic_cast<const RooflineModel*>(perf.get());
-      const double mem = p.setup.device.memory.capacity->value;
-      const double usable = mem * (1.0 - sc.serving.memory_reserve);
-      const double weights = roof->weight_bytes_per_device();
-      const double kv_per_token = roof->kv_bytes_per_token_per_device();
-      const double min_kv = kv_per_token * sc.serving.kv_block_tokens;
-      if (weights + min_kv > usable)
-        throw ConfigError({sc.file, 0, 0}, req.key,
-                          fmt::format("{} does not fit on {} x {}: weights need {:.1f} GB per device plus KV, but only "
-                                      "{:.1f} GB of {:.1f} GB is usable after the {:.0f}% reserve",
-                                      model.name, req.tp, p.setup.device.name, weights / 1e9, usable / 1e9, mem / 1e9,
-                                      sc.serving.memory_reserve * 100),
-                          "a larger tp, a smaller precision, or a device with more memory");
-      const auto kv_tokens = static_cast<std::int64_t>((usable - weights) / kv_per_token);
-      p.kv_blocks = kv_tokens / sc.serving.kv_block_tokens;
+      // Weights, KV capacity and the refusal when they do not fit: models/perf/memory_plan.
+      const MemoryPlan plan = plan_memory(p.setup, sc.serving.memory_reserve, sc.serving.kv_block_tokens);
+      if (!plan.fits)
+        throw ConfigError({sc.file, 0, 0}, req.key, plan.refusal,
+                          "a larger tp/pp/ep, a smaller precision, or a device with more memory");
+      p.kv_blocks = plan.kv_blocks;
+      // The chosen model must load (a profile table is read and checked here, before any actor).
+      (void)PerfModelRegistry::instance().create(sc.perf_model.name, p.setup);
+      const double weights = plan.weight_bytes;
+      const double kv_per_token = plan.kv_bytes_per_token;
 
       p.info.index = static_cast<int>(out.size());
       p.info.role = role_name(role);
       p.info.device = p.setup.device.name;
       for (const auto& g : gpus) p.info.hosts.push_back(g.host->get_name());
-      p.info.tp = req.tp;
+      p.info.tp = shape.tp;
       p.info.weight_bytes_per_gpu = weights;
       p.info.kv_bytes_per_token_per_gpu = kv_per_token;
       p.info.kv_capacity_tokens = p.kv_blocks * sc.serving.kv_block_tokens;
@@ -168,7 +207,7 @@ void check_scenario(const Scenario& sc, const RunOptions& opt) {
   const Catalog catalog(opt.catalog_root.empty() ? Catalog::default_root() : opt.catalog_root);
   const LlmSpec model = catalog.llm(sc.model);
   auto engine = make_engine(opt);
-  load_platform(*engine, sc.platform, catalog);
+  load_platform(*engine, sc.platform);
   const PlatformView platform = inspect_platform(*engine, sc.platform);
   (void)prepare(sc, catalog, model, platform);
   if (sc.workload.trace && !std::filesystem::exists(sc.workload.trace->path))
@@ -179,7 +218,7 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
   const Catalog catalog(opt.catalog_root.empty() ? Catalog::default_root() : opt.catalog_root);
   const LlmSpec model = catalog.llm(sc.model);
   auto engine = make_engine(opt);
-  load_platform(*engine, sc.platform, catalog);
+  load_platform(*engine, sc.platform);
   const PlatformView platform = inspect_platform(*engine, sc.platform);
   auto prepared = prepare(sc, catalog, model, platform);
   auto source = make_request_source(sc, model.max_context);
