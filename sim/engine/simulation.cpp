@@ -16,6 +16,7 @@
 #include "models/perf/memory_plan.hpp"
 #include "models/perf/roofline.hpp"
 #include "sim/engine/progress.hpp"
+#include "sim/platform/loader.hpp"
 #include "sim/platform/platform.hpp"
 #include "sim/serving/replica_actor.hpp"
 #include "sim/metrics/invariants.hpp"
@@ -46,15 +47,9 @@ std::unique_ptr<simgrid::s4u::Engine> make_engine(const RunOptions& opt) {
   }
 }
 
-void load_platform(simgrid::s4u::Engine& engine, const std::string& file) {
-  if (!std::filesystem::exists(file)) throw ConfigError({file, 0, 0}, "", "platform file not found");
-  try {
-    engine.load_platform(file);
-  } catch (const std::exception& e) {
-    std::string msg = e.what();
-    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
-    throw ConfigError({file, 0, 0}, "", "SimGrid cannot load this platform: " + msg);
-  }
+// A SimGrid XML file or a platform spec (YAML, emitted to XML first); sealed, domains checked.
+void load_platform(simgrid::s4u::Engine& engine, const std::string& file, const Catalog& catalog) {
+  load_platform_file(engine, file, catalog);
 }
 
 Efficiency effective_efficiency(const Catalog& catalog, const std::string& device, const EfficiencyOverride& o) {
@@ -207,7 +202,7 @@ void check_scenario(const Scenario& sc, const RunOptions& opt) {
   const Catalog catalog(opt.catalog_root.empty() ? Catalog::default_root() : opt.catalog_root);
   const LlmSpec model = catalog.llm(sc.model);
   auto engine = make_engine(opt);
-  load_platform(*engine, sc.platform);
+  load_platform(*engine, sc.platform, catalog);
   const PlatformView platform = inspect_platform(*engine, sc.platform);
   (void)prepare(sc, catalog, model, platform);
   if (sc.workload.trace && !std::filesystem::exists(sc.workload.trace->path))
@@ -218,7 +213,7 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
   const Catalog catalog(opt.catalog_root.empty() ? Catalog::default_root() : opt.catalog_root);
   const LlmSpec model = catalog.llm(sc.model);
   auto engine = make_engine(opt);
-  load_platform(*engine, sc.platform);
+  load_platform(*engine, sc.platform, catalog);
   const PlatformView platform = inspect_platform(*engine, sc.platform);
   auto prepared = prepare(sc, catalog, model, platform);
   auto source = make_request_source(sc, model.max_context);
