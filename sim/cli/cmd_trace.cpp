@@ -108,6 +108,7 @@ Scenario synth_scenario(const SynthArgs& a) {
     check_workload_tiers(*doc.child("workload"), sc.workload, sc.tiers);
   }
   if (a.seed) sc.seed = *a.seed;
+  sc.file = a.from.empty() ? "trace synth flags" : a.from;  // where errors about the traffic point
   if (sc.workload.trace && sc.workload.requests == 0 && !sc.workload.duration) return sc;  // a whole trace
   if (sc.workload.requests == 0 && !sc.workload.duration)
     throw ConfigError({"command line", 0, 0}, "--requests", "the traffic has no end", "--requests N or --duration T");

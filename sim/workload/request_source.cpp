@@ -6,12 +6,6 @@
 namespace tokenfab {
 namespace {
 
-// Simulated time is a double: below 1e10 s (about 317 years, so Unix-epoch seconds fit) one step
-// of the clock is under 2 us, fine for millisecond iterations; far later, an iteration no longer
-// moves the clock and every latency would silently read 0 (found with rate: 1e-300). Arrivals
-// past it are refused.
-constexpr double kMaxArrival = 1e10;
-
 // Applies the workload's request-count and duration limits to any source.
 class LimitedSource : public RequestSource {
  public:
@@ -22,11 +16,11 @@ class LimitedSource : public RequestSource {
     if (max_requests_ > 0 && count_ >= max_requests_) return std::nullopt;
     auto r = inner_->next();
     if (!r || (duration_ && r->arrival > *duration_)) return std::nullopt;
-    if (!(r->arrival <= kMaxArrival))
+    if (!(r->arrival <= kArrivalHorizon))
       throw ConfigError({file_, 0, 0}, "workload",
                         fmt::format("request {} arrives at {:g} s, past the simulator's horizon of {:g} s (about 317 "
                                     "years; later, double-precision time cannot resolve iterations)",
-                                    count_, r->arrival, kMaxArrival),
+                                    count_, r->arrival, kArrivalHorizon),
                         "a higher arrival rate, a duration, or trace times in their unit (columns.time_unit, "
                         "time_scale)");
     ++count_;

@@ -113,10 +113,21 @@ const Schema<OnOffArrivals>& onoff_schema() {
       Schema<OnOffArrivals>("onoff", "Bursts: Poisson at rate during ON periods, at off_rate during OFF periods.")
           .number("rate", &OnOffArrivals::rate, std::nullopt, "Arrival rate while ON.", Check::Positive, "requests/s")
           .number("off_rate", &OnOffArrivals::off_rate, 0.0, "Arrival rate while OFF.", Check::NonNegative, "requests/s")
-          .quantity("on", &OnOffArrivals::on, Dimension::Time, std::nullopt, "Mean length of an ON period.")
-          .quantity("off", &OnOffArrivals::off, Dimension::Time, std::nullopt, "Mean length of an OFF period.")
+          .quantity("on", &OnOffArrivals::on, Dimension::Time, std::nullopt, "Mean length of an ON period (>= 1ms).")
+          .quantity("off", &OnOffArrivals::off, Dimension::Time, std::nullopt, "Mean length of an OFF period (>= 1ms).")
           .choice<bool>("periods", &OnOffArrivals::exponential, {{"exponential", true}, {"fixed", false}},
-                        "exponential", "Period lengths: exponential with these means, or fixed.");
+                        "exponential", "Period lengths: exponential with these means, or fixed.")
+          .validate([](const YamlNode& n, const OnOffArrivals& p) {
+            // Shorter periods are no burst pattern a factory sees, and below the clock's resolution
+            // at long times a fixed period would not advance it.
+            for (const auto& [key, v] : {std::pair{"on", p.on}, std::pair{"off", p.off}})
+              if (v < 1e-3) n.child(key)->fail(fmt::format("{} s is shorter than 1 ms", v), "a period of at least 1ms");
+            // A cycle with almost no arrivals would be searched through cycle by cycle.
+            const double per_cycle = p.rate * p.on + p.off_rate * p.off;
+            if (per_cycle < 1e-3)
+              n.fail(fmt::format("{:g} requests per ON/OFF cycle on average", per_cycle),
+                     "at least one request per 1000 cycles (rate x on + off_rate x off >= 0.001)");
+          });
   return s;
 }
 

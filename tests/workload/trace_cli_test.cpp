@@ -66,6 +66,19 @@ TEST(TraceCli, ErrorsExitWithCodeTwo) {
   EXPECT_NE(r.err.find("synthetic traffic has no end"), std::string::npos) << r.err;
   r = test::run_cli("trace stats --format azur " + dir + "/x.csv");
   EXPECT_EQ(r.exit_code, 2);
+  // Arrivals past the simulator's time horizon, and bursts that almost never produce a request,
+  // are refused with a reason.
+  r = test::run_cli("trace synth --requests 2 --arrivals '{process: poisson, rate: 1e-12}' -o " + dir + "/h.csv");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("past the simulator's horizon"), std::string::npos) << r.err;
+  r = test::run_cli("trace synth --requests 2 --arrivals '{process: onoff, rate: 1e-12, on: 1s, off: 1s}' -o " + dir +
+                    "/h.csv");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("requests per ON/OFF cycle"), std::string::npos) << r.err;
+  r = test::run_cli("trace synth --requests 2 --arrivals '{process: onoff, rate: 1, on: 1us, off: 1s}' -o " + dir +
+                    "/h.csv");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("shorter than 1 ms"), std::string::npos) << r.err;
 }
 
 TEST(TraceCli, RunReportsWhatTheTraceSourceDropped) {

@@ -16,6 +16,9 @@ struct FormatCase {
   double time_resolution;  // s: what the format keeps of an arrival time
 };
 
+// For gtest's listing (ctest names): the format, not the struct's bytes.
+void PrintTo(const FormatCase& c, std::ostream* os) { *os << trace_format_name(c.format); }
+
 class RoundTrip : public ::testing::TestWithParam<FormatCase> {};
 
 TEST_P(RoundTrip, ReadsBackWhatWasWritten) {
