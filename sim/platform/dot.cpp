@@ -20,9 +20,10 @@ std::string platform_dot(const PlatformLayout& l) {
     const auto& r = l.racks[gi];
     const std::string id = fmt::format("g{}", gi);
     const int domains = r.per_rack / r.domain;
-    out += fmt::format("  subgraph cluster_{} {{\n    label=\"{} rack{}\"; style=rounded; color=\"#888888\";\n",
-                       id, r.kind, r.racks > 1 ? fmt::format("s rack{}..rack{}", r.first_rack, r.first_rack + r.racks - 1)
-                                                : fmt::format(" rack{}", r.first_rack));
+    out += fmt::format("  subgraph cluster_{} {{\n    label=\"{}\"; style=rounded; color=\"#888888\";\n", id,
+                       r.racks > 1 ? fmt::format("{} x {} rack (rack{}..rack{}), each:", r.racks, r.kind, r.first_rack,
+                                                 r.first_rack + r.racks - 1)
+                                   : fmt::format("{} (rack{})", r.kind, r.first_rack));
     out += fmt::format("    {}_acc [label=\"{} x {}{}\", fillcolor=\"#d9ead3\"];\n", id, r.per_rack, r.accelerator,
                        domains > 1 ? fmt::format("\\n{} domains of {}", domains, r.domain) : "");
     out += fmt::format("    {}_sw [label=\"{} switch plane{}\", fillcolor=\"#cfe2f3\"];\n", id,
@@ -32,11 +33,12 @@ std::string platform_dot(const PlatformLayout& l) {
     if (r.cpus > 0) {
       out += fmt::format("    {}_cpu [label=\"{} x {}\", fillcolor=\"#fce5cd\"];\n", id, r.cpus,
                          r.cpu.empty() ? "host CPU" : r.cpu);
-      out += fmt::format("    {}_cpu -> {}_acc [label=\"{} {}\"];\n", id, id, r.cpu_link, bw(r.cpu_link_bandwidth));
+      out += fmt::format("    {}_cpu -> {}_acc [label=\"{} {} per {} per direction\"];\n", id, id,
+                         r.cpu_link == "c2c" ? "NVLink-C2C" : "PCIe", bw(r.cpu_link_bandwidth), r.lpu ? "LPU" : "GPU");
     }
     if (fabric) {
-      out += fmt::format("    {}_leaf [label=\"{} x leaf\\n{}\", fillcolor=\"#ead1dc\"];\n", id, r.leaves,
-                         l.fabric.switch_model);
+      out += fmt::format("    {}_leaf [label=\"{} x leaf{}\\n{}\", fillcolor=\"#ead1dc\"];\n", id, r.leaves,
+                         r.racks > 1 ? " per rack" : "", l.fabric.switch_model);
       out += fmt::format("    {}_acc -> {}_leaf [label=\"{} x {}\\n{} each\"];\n", id, id, r.nics, r.nic,
                          bw(r.nic_bandwidth));
     }
@@ -58,13 +60,14 @@ std::string platform_dot(const PlatformLayout& l) {
     }
     if (l.storage.nodes > 0 || l.frontend == "frontend") {
       out += "  subgraph cluster_services {\n    label=\"services\"; style=rounded; color=\"#888888\";\n";
-      out += fmt::format("    sleaf [label=\"{} x leaf\", fillcolor=\"#ead1dc\"];\n", f.service_leaves);
+      out += fmt::format("    sleaf [label=\"{} x leaf\\n{}\", fillcolor=\"#ead1dc\"];\n", f.service_leaves,
+                         f.switch_model);
       if (l.storage.nodes > 0) {
         const auto& s = l.storage;
         out += fmt::format("    storage [label=\"{} x {} storage node\\n{} x {} each\\n({} read, {} write per drive)\", "
                            "fillcolor=\"#fff2cc\"];\n",
                            s.nodes, s.dpu, s.drives_per_node, s.drive, bw(s.drive_read), bw(s.drive_write));
-        out += fmt::format("    storage -> sleaf [label=\"{}\"];\n", bw(s.nic_bandwidth));
+        out += fmt::format("    storage -> sleaf [label=\"{} each\"];\n", bw(s.nic_bandwidth));
       }
       if (l.frontend == "frontend") {
         out += "    frontend [label=\"frontend\", fillcolor=\"#fce5cd\"];\n";

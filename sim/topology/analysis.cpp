@@ -60,15 +60,48 @@ bool any_scale_up_link(const TopoGraph& g) {
   return false;
 }
 
+// Accelerators that reach the same routers over links of the same kind and bandwidth (ignoring
+// dead ends into other hosts, which do not forward) are twins: the distance from either to any
+// third accelerator is the same, so one search per class of twins gives every eccentricity.
+std::string twin_signature(const TopoGraph& g, TopoVertex v, const std::vector<std::vector<TopoVertex>>& preds) {
+  auto relevant = [&](TopoVertex w) { return g[w].kind != NodeKind::Host || g[w].role == "gpu"; };
+  std::vector<std::string> parts;
+  for (auto [e, end] = boost::out_edges(v, g); e != end; ++e) {
+    const TopoVertex l = boost::target(*e, g);
+    std::vector<std::size_t> next;
+    for (auto [f, fend] = boost::out_edges(l, g); f != fend; ++f)
+      if (relevant(boost::target(*f, g))) next.push_back(boost::target(*f, g));
+    std::sort(next.begin(), next.end());
+    if (g[l].kind == NodeKind::Link && next.empty()) continue;
+    parts.push_back(fmt::format("o{}:{}:{}", g[l].link_kind, g[l].bandwidth, fmt::join(next, ",")));
+  }
+  for (const TopoVertex l : preds[v]) {
+    std::vector<std::size_t> prev;
+    for (const TopoVertex p : preds[l])
+      if (relevant(p)) prev.push_back(p);
+    std::sort(prev.begin(), prev.end());
+    if (g[l].kind == NodeKind::Link && prev.empty()) continue;
+    parts.push_back(fmt::format("i{}:{}:{}", g[l].link_kind, g[l].bandwidth, fmt::join(prev, ",")));
+  }
+  std::sort(parts.begin(), parts.end());
+  return fmt::format("{}", fmt::join(parts, ";"));
+}
+
 // Most links on a shortest path between two accelerators (0-1 BFS: entering a link costs 1);
 // hosts do not forward traffic, so paths start and end at hosts but never cross one.
 void hop_diameter(const TopoGraph& g, const std::vector<TopoVertex>& acc, TopologyReport& r) {
   const auto n = boost::num_vertices(g);
+  std::vector<std::vector<TopoVertex>> preds(n);
+  for (auto [e, end] = boost::edges(g); e != end; ++e) preds[boost::target(*e, g)].push_back(boost::source(*e, g));
+  std::vector<TopoVertex> sources;
+  std::set<std::string> classes;
+  for (const TopoVertex s : acc)
+    if (classes.insert(twin_signature(g, s, preds)).second) sources.push_back(s);
   std::vector<int> dist(n, INT_MAX);
   std::vector<TopoVertex> touched;
   std::deque<TopoVertex> dq;
   bool unreachable = false;
-  for (const TopoVertex s : acc) {
+  for (const TopoVertex s : sources) {
     for (const auto v : touched) dist[v] = INT_MAX;
     touched.clear();
     dist[s] = 0;

@@ -80,17 +80,26 @@ Topology Topology::build(const simgrid::s4u::Engine& engine, const RouteRecorder
   }
   for (auto* np : engine.get_all_netpoints())
     if (np->is_router()) t.vertex(np->get_name(), NodeKind::Router);
+  // SimGrid keeps a split-duplex link's properties on the link, not on its two directions; its
+  // lookup walks every zone, so each one is looked up once for both directions.
+  std::unordered_map<std::string, const simgrid::s4u::Link*> split;
   for (const auto* l : engine.get_all_links()) {
     const std::string& name = l->get_name();
     if (name == "__loopback__") continue;
     const simgrid::s4u::Link* holder = l;
     if (ends_with(name, "_UP") || ends_with(name, "_DOWN")) {
       const std::string base = name.substr(0, name.size() - (ends_with(name, "_UP") ? 3 : 5));
-      try {
-        holder = engine.split_duplex_link_by_name(base);
-      } catch (const std::exception&) {
-        holder = l;  // a plain link whose name happens to end in _UP
+      auto it = split.find(base);
+      if (it == split.end()) {
+        const simgrid::s4u::Link* sd = nullptr;
+        try {
+          sd = engine.split_duplex_link_by_name(base);
+        } catch (const std::exception&) {
+          sd = nullptr;  // a plain link whose name happens to end in _UP
+        }
+        it = split.emplace(base, sd).first;
       }
+      if (it->second) holder = it->second;
     }
     const TopoVertex v = t.vertex(name, NodeKind::Link);
     auto& n = t.g_[v];

@@ -34,7 +34,8 @@ struct TopoNode {
   const simgrid::s4u::Host* host = nullptr;
 };
 
-using TopoGraph = boost::adjacency_list<boost::setS, boost::vecS, boost::directedS, TopoNode>;
+// vecS edge lists: a chain may repeat an edge another chain declared; duplicates change no result.
+using TopoGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, TopoNode>;
 using TopoVertex = boost::graph_traits<TopoGraph>::vertex_descriptor;
 
 class Topology {
