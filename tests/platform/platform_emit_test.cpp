@@ -53,6 +53,35 @@ TEST(PlatformEmit, CliCheckReportsAStaleFile) {
   EXPECT_EQ(test::read_file(xml), test::read_file(test::source_path("platforms/hgx-h100.xml")));
 }
 
+// A scenario may name the spec instead of the XML: the run is the same.
+TEST(PlatformEmit, ScenarioOnASpecRunsAsOnItsXml) {
+  const std::string dir = test::temp_dir("spec-run");
+  std::string sc = test::read_file(test::source_path("scenarios/quickstart.yaml"));
+  const auto at = sc.find("platform: ");
+  ASSERT_NE(at, std::string::npos);
+  const auto end = sc.find('\n', at);
+  auto with = [&](const std::string& platform) {
+    std::string s = sc;
+    s.replace(at, end - at, "platform: " + test::source_path(platform));
+    return s;
+  };
+  const std::string on_xml = test::write_file(dir + "/xml.yaml", with("platforms/hgx-h100.xml"));
+  const std::string on_spec = test::write_file(dir + "/spec.yaml", with("platforms/hgx-h100.yaml"));
+  const auto a = test::run_cli("run -q " + on_xml + " -o " + dir + "/a");
+  const auto b = test::run_cli("run -q " + on_spec + " -o " + dir + "/b");
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  std::string sa = test::read_file(dir + "/a/summary.json"), sb = test::read_file(dir + "/b/summary.json");
+  // Only the scenario's platform path differs.
+  const auto pa = sa.find("hgx-h100.xml"), pb = sb.find("hgx-h100.yaml");
+  ASSERT_NE(pa, std::string::npos);
+  ASSERT_NE(pb, std::string::npos);
+  sa.replace(pa, 12, "P");
+  sb.replace(pb, 13, "P");
+  EXPECT_EQ(sa, sb);
+  EXPECT_EQ(test::read_file(dir + "/a/requests.csv"), test::read_file(dir + "/b/requests.csv"));
+}
+
 TEST(PlatformEmit, XmlNumbersReadBackExactly) {
   for (const double v : {450e9, 5.2e12, 989.4e12, 1.25e12, 17.4e15, 0.1 + 0.2, 3e-7, 64e9, 15.36e12}) {
     for (const char* unit : {"Bps", "f", "B"}) {

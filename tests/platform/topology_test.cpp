@@ -202,6 +202,23 @@ TEST(Topology, CliTableAndJson) {
   EXPECT_EQ(k, j);
 }
 
+// Placement keeps a replica inside one NVLink domain of a generated pod (8 domains of 72) and
+// names the domains when it cannot.
+TEST(Topology, ReplicaSpanningNvlinkDomainsIsRefused) {
+  const std::string dir = test::temp_dir("span");
+  std::string sc = test::read_file(test::source_path("scenarios/quickstart.yaml"));
+  const auto at = sc.find("platform: ");
+  ASSERT_NE(at, std::string::npos);
+  sc.replace(at, sc.find('\n', at) - at, "platform: " + test::source_path("platforms/vr-nvl144-pod8-cpo.yaml"));
+  const auto tp = sc.find("tp: 8");
+  ASSERT_NE(tp, std::string::npos);
+  sc.replace(tp, 5, "tp: 96");
+  const auto r = test::run_cli("validate " + test::write_file(dir + "/s.yaml", sc));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("nvl0=72"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("allow_cross_domain"), std::string::npos) << r.err;
+}
+
 TEST(Topology, CliRefusesAMissingProperty) {
   const std::string dir = test::temp_dir("missing");
   const std::string xml = test::write_file(dir + "/nodevice.xml", R"(<?xml version="1.0"?>
