@@ -11,6 +11,8 @@ packages=(
   # docs/img platform diagrams: Graphviz's dot renders `tokenfab platform dot` (docs/platforms.md);
   # /usr/bin/time -v measures bench/platform_load.sh.
   graphviz time
+  # tests/batch: xmllint (libxml2's parser) reads back the JUnit XML that --junit writes.
+  libxml2-utils
 )
 # `install-deps.sh fuzz` (make fuzz): clang and its compiler-rt, whose libclang_rt.fuzzer gives
 # -fsanitize=fuzzer (libFuzzer). GCC's ASan/UBSan runtimes (make test-sanitize) come with g++.

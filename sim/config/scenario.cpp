@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "sim/batch/expectation.hpp"
+
 namespace tokenfab {
 namespace {
 
@@ -233,7 +235,12 @@ const Schema<Scenario>& scenario_schema() {
                                         Scenario& sc) { sc.tiers = read_tier_table(n); })
           .section("simulation", &Scenario::simulation, simulation_schema(), "Engine limits.")
           .list("events", &Scenario::events, event_schema(), "Injected failures (GPU, rack or NVLink domain).")
-          .section("output", &Scenario::output, output_schema(), "Outputs.");
+          .section("output", &Scenario::output, output_schema(), "Outputs.")
+          .custom(ParamDoc("expect", "list of strings", "[]", false,
+                           "CI expectations such as 'ttft_p99 < 2s' or 'goodput >= 0.95' (run --check; docs/batch.md)."),
+                  [](const std::optional<YamlNode>& n, const YamlNode&, Scenario& sc) {
+                    sc.expect = batch::read_expectations(n);
+                  });
   return s;
 }
 

@@ -105,6 +105,7 @@ struct Scenario {
   SimulationConfig simulation;
   std::vector<FailureEvent> events;  // injected failures
   OutputConfig output;
+  std::vector<std::string> expect;  // CI expectations, "ttft_p99 < 2s" (sim/batch/expectation.hpp)
 };
 
 // The root schema (for `tokenfab help`).
