@@ -17,8 +17,9 @@ if [ ${#targets[@]} -eq 0 ]; then
   targets=(fuzz_units fuzz_platform_props fuzz_catalog fuzz_trace_csv fuzz_trace_jsonl fuzz_trace_azure
            fuzz_trace_burstgpt fuzz_trace_mooncake fuzz_scenario fuzz_platform_spec)
 fi
-seeds="$build/fuzz-seeds"
-rm -rf "$seeds"
+# Seeds are regenerated for each run, in a folder of its own (two runs may share BUILD_DIR).
+seeds="$(mktemp -d "$build/fuzz-seeds.XXXXXX")"
+trap 'rm -rf "$seeds"' EXIT
 "$root/fuzz/make_seeds.sh" "$seeds" >/dev/null
 mkdir -p "$build/fuzz-findings" "$build/fuzz-logs"
 status=0

@@ -77,6 +77,7 @@ BatchPlan compare_plan(const std::vector<std::string>& scenarios, const std::vec
                         "tokenfab compare SCENARIO --platform P1 --platform P2 ...");
     const Scenario base = load_scenario(scenarios.front());
     const std::string text = read_text(scenarios.front());
+    plan.name = base.name;
     plan.description = fmt::format("{} on {} platforms", base.name, platforms.size());
     plan.param_columns = {"platform"};
     const auto file = std::make_shared<const std::string>(scenarios.front());
@@ -100,6 +101,10 @@ BatchPlan compare_plan(const std::vector<std::string>& scenarios, const std::vec
     }
   }
   make_labels_unique(plan);
+  if (platforms.empty()) {
+    plan.name.clear();
+    for (const auto& p : plan.points) plan.name += (plan.name.empty() ? "" : "-vs-") + p.label;
+  }
   return plan;
 }
 

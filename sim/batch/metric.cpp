@@ -88,7 +88,7 @@ std::vector<MetricDef> build_table() {
   // --- Latency distributions: <family>_<statistic> -------------------------------------------
   const std::pair<const char*, const char*> families[] = {
       {"ttft", "time to first token"}, {"tpot", "time per output token"}, {"e2e", "end-to-end latency"},
-      {"queueing", "queueing delay"}};
+      {"queueing", "queueing delay"}, {"kv_transfer", "KV-cache transfer time (disaggregated serving)"}};
   for (const auto& [family, what] : families) {
     for (const char* stat : {"mean", "p50", "p90", "p99", "max"}) {
       add(fmt::format("{}_{}", family, stat), fmt::format("latency_s.{}.{}", family, stat), Dimension::Time, Goal::Min,
@@ -107,16 +107,25 @@ std::vector<MetricDef> build_table() {
   t.push_back({"completed_fraction", "", std::nullopt, Goal::Max, "completed / arrived.", [](const Json& s) {
                  return ratio("completed_fraction", number_at(s, "requests.completed"), number_at(s, "requests.arrived"));
                }});
-  // --- Energy, economics and SLOs: sections the economics work adds to summary.json. Until a
-  // summary carries them, asking for these names gives a clear "not in this summary" error.
-  add("goodput", "goodput.slo_attainment", std::nullopt, Goal::Max, "Fraction of requests that met their SLOs (0..1).");
-  add("goodput_tokens_per_s", "goodput.output_tokens_per_s", std::nullopt, Goal::Max,
+  // --- Energy (SimGrid's host energy plugin, devices of the replicas) --------------------------
+  add("device_tokens_per_s_per_mw", "energy.output_tokens_per_s_per_mw", std::nullopt, Goal::Max,
+      "Output tokens per second per MW of device (GPU/LPU) power alone.");
+  add("joules_per_output_token", "energy.joules_per_output_token", std::nullopt, Goal::Min, "Device energy per output token (J).");
+  add("joules_per_token", "energy.joules_per_token", std::nullopt, Goal::Min, "Device energy per token, prompt and output (J).");
+  add("power_avg", "energy.average_power_w", Dimension::Power, Goal::Min, "Average device power.");
+  // --- SLOs and economics: sections the economics work adds to summary.json (goodput:,
+  // economics:). Until a summary carries them, these names give a clear "not in this summary".
+  add("goodput", "goodput.overall.attainment", std::nullopt, Goal::Max, "Fraction of requests that met their SLOs (0..1).");
+  add("goodput_tokens_per_s", "goodput.overall.good_output_tokens_per_s", std::nullopt, Goal::Max,
       "Output tokens per second of requests that met their SLOs.");
-  add("tokens_per_s_per_mw", "energy.tokens_per_s_per_mw", std::nullopt, Goal::Max, "Output tokens per second per MW of facility power.");
-  add("joules_per_token", "energy.joules_per_output_token", std::nullopt, Goal::Min, "Energy per output token (J).");
-  add("power_avg", "energy.average_power_w", Dimension::Power, Goal::Min, "Average facility power.");
-  add("cost_per_mtok", "cost.per_million_tokens", std::nullopt, Goal::Min, "Cost per million output tokens (currency units).");
-  add("revenue_per_hour", "revenue.per_hour", std::nullopt, Goal::Max, "Revenue per hour at the tier prices.");
+  add("tokens_per_s_per_mw", "economics.efficiency.output_tokens_per_s_per_mw", std::nullopt, Goal::Max,
+      "Output tokens per second per MW of facility power (devices, network, storage, cooling).");
+  add("facility_power_avg", "economics.power.facility_average_w", Dimension::Power, Goal::Min, "Average facility power.");
+  add("cost_per_mtok", "economics.cost.per_mtok_output", std::nullopt, Goal::Min, "Cost per million output tokens (USD).");
+  add("revenue_per_hour", "economics.revenue.total_per_hour", std::nullopt, Goal::Max, "Revenue per hour at the tier prices (USD).");
+  add("margin_per_hour", "economics.revenue.margin_per_hour", std::nullopt, Goal::Max, "Revenue minus cost per hour (USD).");
+  add("factory_tokens_per_s", "economics.factory.output_tokens_per_s", std::nullopt, Goal::Max,
+      "Output tokens per second of the whole factory at its power budget (an extrapolation from the pod).");
   return t;
 }
 

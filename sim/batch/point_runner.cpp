@@ -62,6 +62,15 @@ class StopSignals {
   _exit(127);
 }
 
+// A point whose process was told to stop (Ctrl-C reaches the whole process group; a scheduler
+// sends SIGTERM) did not fail: it is not reported, so a resume runs it again. A crash (SIGSEGV,
+// SIGABRT) or the OOM killer (SIGKILL) is a failure like any other.
+bool stopped_by_request(int status) {
+  if (!WIFSIGNALED(status)) return false;
+  const int sig = WTERMSIG(status);
+  return sig == SIGINT || sig == SIGTERM || sig == SIGHUP;
+}
+
 ChildExit decode(int status) {
   if (WIFSIGNALED(status)) return {0, WTERMSIG(status)};
   return {WIFEXITED(status) ? WEXITSTATUS(status) : 1, 0};
@@ -107,8 +116,7 @@ bool run_processes(const std::vector<ProcessJob>& jobs, int parallel,
       if (r == it->first) {
         const std::size_t i = it->second;
         it = running.erase(it);
-        if (g_stop) continue;  // stopping: not reported
-        on_done(i, decode(status));
+        if (!stopped_by_request(status)) on_done(i, decode(status));
         reaped = true;
       } else {
         ++it;
@@ -127,6 +135,8 @@ bool run_processes(const std::vector<ProcessJob>& jobs, int parallel,
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
+    // A point that ended on its own before the signal reached it is a result like any other.
+    if (!stopped_by_request(status)) on_done(i, decode(status));
   }
   return false;
 }

@@ -21,8 +21,9 @@ std::string self_executable();
 
 // Runs the jobs, `parallel` at a time, in list order. `on_done(i, how)` is called in this process
 // as job i exits (completion order); `idle()` about every 50 ms while waiting (progress redraws).
-// SIGINT or SIGTERM stops the batch: no new job starts, running ones are terminated and not
-// reported, and the function returns false. A child dies with this process (PR_SET_PDEATHSIG), so
+// SIGINT or SIGTERM stops the batch: no new job starts, running ones are sent SIGTERM, and the
+// function returns false. A job that SIGINT, SIGTERM or SIGHUP stopped is never reported (it did
+// not fail; a resume runs it again); one that had already ended is. A child dies with this process (PR_SET_PDEATHSIG), so
 // a killed batch leaves no orphan writing into a point folder.
 bool run_processes(const std::vector<ProcessJob>& jobs, int parallel,
                    const std::function<void(std::size_t, const ChildExit&)>& on_done, const std::function<void()>& idle);

@@ -236,6 +236,7 @@ const Schema<Scenario>& scenario_schema() {
           .section("simulation", &Scenario::simulation, simulation_schema(), "Engine limits.")
           .list("events", &Scenario::events, event_schema(), "Injected failures (GPU, rack or NVLink domain).")
           .section("output", &Scenario::output, output_schema(), "Outputs.")
+          .section("economics", &Scenario::economics, economics_schema(), "Cost, revenue and factory scaling.")
           .custom(ParamDoc("expect", "list of strings", "[]", false,
                            "CI expectations such as 'ttft_p99 < 2s' or 'goodput >= 0.95' (run --check; docs/batch.md)."),
                   [](const std::optional<YamlNode>& n, const YamlNode&, Scenario& sc) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/core/schema.hpp"
+#include "models/economics.hpp"
 #include "models/perf/perf_model.hpp"
 #include "sim/workload/workload_config.hpp"
 
@@ -106,6 +107,7 @@ struct Scenario {
   std::vector<FailureEvent> events;  // injected failures
   OutputConfig output;
   std::vector<std::string> expect;  // CI expectations, "ttft_p99 < 2s" (sim/batch/expectation.hpp)
+  EconomicsOptions economics;  // cost, revenue and factory scaling (models/economics.hpp)
 };
 
 // The root schema (for `tokenfab help`).

@@ -7,7 +7,9 @@
 #include <fmt/ostream.h>
 #include <nlohmann/json.hpp>
 
+#include "models/catalog.hpp"
 #include "models/core/units.hpp"
+#include "sim/report/summary_sections.hpp"
 
 namespace tokenfab {
 namespace {
@@ -191,6 +193,8 @@ std::string summary_json(const RunResult& run) {
                      {"capacity_lost_fraction", f.capacity_lost_fraction},
                      {"requests_retried", f.requests_retried}};
   }
+  // Goodput per service class and the economics of the pod (docs/outputs.md).
+  add_goodput_and_economics(j, run, Catalog(Catalog::default_root()));
   // Energy comes from SimGrid's integration over the devices' activities, whose float rounding
   // depends on how the busy time was cut into activities (~1e-11 relative): 6 digits.
   round_numbers(j["energy"], 6);

@@ -165,35 +165,69 @@ TEST(Sweep, LimitedRunResumesWithoutRedoingFinishedPoints) {
   expect_same_outputs(out, f.dir + "/fresh");
 }
 
-TEST(Sweep, KilledSweepResumesWithoutRedoingFinishedPoints) {
-  // Longer points (200 requests each) so that the kill lands mid-way.
-  const auto f = make_sweep("kill", kTwelve, "", 200);
-  const std::string out = f.dir + "/out";
+// Starts `tokenfab sweep` in the background (stdout and stderr to `log`) and returns once `points`
+// points have their record, or after two minutes.
+pid_t start_sweep_and_wait(const std::string& sweep, const std::string& out, const std::string& log, int points) {
   const pid_t pid = fork();
   if (pid == 0) {
-    const std::string log = f.dir + "/sweep.log";
     const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(fd, STDOUT_FILENO);
     dup2(fd, STDERR_FILENO);
-    execl(TOKENFAB_BIN, TOKENFAB_BIN, "sweep", f.sweep.c_str(), "-o", out.c_str(), static_cast<char*>(nullptr));
+    execl(TOKENFAB_BIN, TOKENFAB_BIN, "sweep", sweep.c_str(), "-o", out.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
-  ASSERT_GT(pid, 0);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (count_results(out) < 3 && std::chrono::steady_clock::now() < deadline)
+  while (pid > 0 && count_results(out) < points && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  kill(pid, SIGKILL);  // no chance to clean up: the worst case
-  int status = 0;
-  waitpid(pid, &status, 0);
-  const int done = count_results(out);
-  // The point that was running died with its parent: an orphan would go on and write its
-  // summary.json into a folder that has no record.
+  return pid;
+}
+
+// A folder without a record must not gain a summary.json: its process was stopped with the sweep.
+void expect_no_orphans(const std::string& out) {
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   for (const auto& e : fs::directory_iterator(out + "/points")) {
     if (!fs::exists(e.path() / "result.json")) {
       EXPECT_FALSE(fs::exists(e.path() / "summary.json")) << e.path();
     }
   }
+}
+
+TEST(Sweep, TerminatedSweepStopsCleanlyAndResumes) {
+  const auto f = make_sweep("term", kTwelve, "", 200);
+  const std::string out = f.dir + "/out";
+  const pid_t pid = start_sweep_and_wait(f.sweep, out, f.dir + "/sweep.log", 2);
+  ASSERT_GT(pid, 0);
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  const int done = count_results(out);
+  if (done == 12) GTEST_SKIP() << "the sweep finished before it could be stopped";
+  const std::string log = test::read_file(f.dir + "/sweep.log");
+  EXPECT_NE(log.find(fmt::format("interrupted: run the same command again to resume ({} point(s) left)", 12 - done)),
+            std::string::npos)
+      << log;
+  // The outputs hold the points done, and only those.
+  EXPECT_EQ(read_jsonl(out + "/results.jsonl").size(), static_cast<std::size_t>(done));
+  expect_no_orphans(out);
+  const auto resumed = test::run_cli("sweep -j 2 " + f.sweep + " -o " + out);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.out.find(fmt::format("{} already done, {} to run", done, 12 - done)), std::string::npos) << resumed.out;
+  EXPECT_EQ(read_jsonl(out + "/results.jsonl").size(), 12u);
+}
+
+TEST(Sweep, KilledSweepResumesWithoutRedoingFinishedPoints) {
+  // Longer points (200 requests each) so that the kill lands mid-way.
+  const auto f = make_sweep("kill", kTwelve, "", 200);
+  const std::string out = f.dir + "/out";
+  const pid_t pid = start_sweep_and_wait(f.sweep, out, f.dir + "/sweep.log", 3);
+  ASSERT_GT(pid, 0);
+  kill(pid, SIGKILL);  // no chance to clean up: the worst case
+  int status = 0;
+  waitpid(pid, &status, 0);
+  const int done = count_results(out);
+  expect_no_orphans(out);  // the running point died with its parent (PR_SET_PDEATHSIG)
   ASSERT_GE(done, 3);
   if (done == 12) GTEST_SKIP() << "the sweep finished before it could be killed";
   const auto before = finished_points(out);

@@ -1,0 +1,37 @@
+// The goodput and economics sections of summary.json, built from a finished run
+// (layout: docs/outputs.md; definitions: docs/metrics.md).
+#pragma once
+
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "models/catalog.hpp"
+#include "models/economics.hpp"
+#include "sim/engine/simulation.hpp"
+#include "sim/metrics/goodput.hpp"
+
+namespace tokenfab {
+
+// The service classes requests are judged by: the scenario's tiers, in table order (a request's
+// tier indexes them), and the class of requests without a tier (economics.untiered).
+std::vector<ServiceClass> service_classes(const Scenario& scenario);
+ServiceClass untiered_class(const EconomicsOptions& options);
+GoodputReport run_goodput(const RunResult& run);
+
+// What the pod holds and draws. For now: the GPUs the replicas use, and their power estimated
+// from the catalog's idle/max watts and the run's GPU busy fraction (peak = nameplate). The
+// energy plugin and the platform inventory (switches, optics, NICs, storage) replace these.
+std::vector<DeviceCount> pod_devices(const RunResult& run);
+PodPower pod_power(const RunResult& run, const Catalog& catalog);
+
+EconomicsResult run_economics(const RunResult& run, const GoodputReport& goodput, const Catalog& catalog);
+
+nlohmann::ordered_json goodput_json(const GoodputReport& g);
+nlohmann::ordered_json economics_json(const EconomicsResult& e);
+
+// Adds "goodput" and "economics" to a summary.json object. Economics needs device prices and
+// power from `catalog`.
+void add_goodput_and_economics(nlohmann::ordered_json& summary, const RunResult& run, const Catalog& catalog);
+
+}  // namespace tokenfab
