@@ -85,7 +85,8 @@ std::unique_ptr<TraceReader> TraceReader::open(const std::string& path, const Tr
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError({path, 0, 0}, "", "cannot open trace file");
   std::string first;
-  if (!std::getline(in, first)) throw ConfigError({path, 1, 1}, "", "empty trace file", "a header line");
+  if (!std::getline(in, first))
+    throw ConfigError({path, 1, 1}, "", "empty trace file", "a CSV header line or a first JSON line");
   if (first.rfind("\xEF\xBB\xBF", 0) == 0) first.erase(0, 3);  // UTF-8 byte order mark
   if (!first.empty() && first.back() == '\r') first.pop_back();
   const bool json = first.find_first_not_of(" \t") != std::string::npos && first[first.find_first_not_of(" \t")] == '{';

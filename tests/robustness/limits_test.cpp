@@ -71,11 +71,35 @@ TEST(Limits, TenMillionTokenPromptIsRejectedWithItsReason) {
   EXPECT_NE(csv.find("exceeds the model context of 131072"), std::string::npos) << csv;
 }
 
+// The same prompt as one trace row: the row is read (1e7 is within the reader's [0, 1e8]) and the
+// request is rejected with its reason, not truncated or run.
+TEST(Limits, TenMillionTokenTraceRowIsRejectedWithItsReason) {
+  const std::string dir = test::temp_dir("long-row");
+  test::write_file(dir + "/t.csv", "arrival_time,input_tokens,output_tokens\n0,10000000,10\n1,100,10\n");
+  const std::string file = test::small_scenario(dir, "  trace: {path: t.csv}\n");
+  const auto b = test::run_bounded("run -q " + file + " -o " + dir + "/out");
+  ASSERT_EQ(b.result.exit_code, 0) << b.result.err;
+  EXPECT_LT(b.seconds, kMaxSeconds);
+  EXPECT_LT(b.peak_rss_mb, kMaxRssMb);
+  const auto s = summary_of(dir + "/out");
+  EXPECT_EQ(s["requests"]["rejected"], 1);
+  EXPECT_EQ(s["requests"]["completed"], 1);
+  EXPECT_NE(test::read_file(dir + "/out/requests.csv").find("exceeds the model context of 131072"), std::string::npos);
+}
+
 TEST(Limits, EmptyTraceFileIsAClearError) {
   const std::string dir = test::temp_dir("empty-trace");
   test::write_file(dir + "/t.csv", "");
   const std::string file = test::small_scenario(dir, "  trace: {path: t.csv}\n");
   expect_clear_error(test::run_bounded("run -q " + file + " -o " + dir + "/out"), "t.csv:1:1: empty trace file");
+}
+
+// JSONL has no header, but a zero-length .jsonl file is refused the same way.
+TEST(Limits, EmptyJsonlTraceFileIsAClearError) {
+  const std::string dir = test::temp_dir("empty-jsonl");
+  test::write_file(dir + "/t.jsonl", "");
+  const std::string file = test::small_scenario(dir, "  trace: {path: t.jsonl}\n");
+  expect_clear_error(test::run_bounded("run -q " + file + " -o " + dir + "/out"), "t.jsonl:1:1: empty trace file");
 }
 
 TEST(Limits, HeaderOnlyTraceGivesAnEmptyResult) {
@@ -102,6 +126,14 @@ TEST(Limits, RateZeroIsARangeError) {
   const std::string file = test::small_scenario(
       dir, std::string("  requests: 10\n  synthetic:\n    arrivals: {process: poisson, rate: 0}\n") + kFixedLengths);
   expect_clear_error(test::run_bounded("validate " + file), "workload.synthetic.arrivals.rate: 0 is not positive");
+}
+
+// A trace replayed at a target rate of 0 (or a time scale of 0) is a range error too.
+TEST(Limits, TraceTargetRateZeroIsARangeError) {
+  const std::string dir = test::temp_dir("trace-rate-zero");
+  test::write_file(dir + "/t.csv", "arrival_time,input_tokens,output_tokens\n0,100,10\n");
+  const std::string file = test::small_scenario(dir, "  trace: {path: t.csv, target_rate: 0}\n");
+  expect_clear_error(test::run_bounded("validate " + file), "workload.trace.target_rate: 0 is not positive");
 }
 
 // Found while testing the limits: with rate 1e-300 the arrivals land near 1e300 s, where adding a
