@@ -18,6 +18,15 @@ double tree_all_reduce_time(double bytes, int p, double bw, double lat);
 // overlap, as NCCL's and DeepEP's kernels do). bytes: what one rank holds for all ranks together.
 double all_to_all_time(double bytes, int p, double bw, double lat);
 
+// All-to-all over p ranks in domains of `local` ranks each (p / local scale-up domains joined by a
+// scale-out network), as DeepEP's internode kernels run it: every rank sends bytes/p to each peer;
+// the (local-1)/p share for peers of its own domain crosses the scale-up links (bw_local,
+// lat_local), the (p-local)/p share for the other domains crosses its NIC (bw_remote,
+// lat_remote). The two go at once over different ports, so the slower sets the time. With
+// local = p it is all_to_all_time over the local links.
+double hierarchical_all_to_all_time(double bytes, int p, int local, double bw_local, double lat_local,
+                                    double bw_remote, double lat_remote);
+
 // Point-to-point transfer (pipeline stage to stage): lat + bytes/bw.
 double p2p_time(double bytes, double bw, double lat);
 

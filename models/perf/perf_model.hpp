@@ -157,6 +157,11 @@ struct ReplicaSetup {
   double link_bandwidth = 0;               // B/s per direction between two devices of a TP group
   double link_latency = 0;                 // s, one device-to-device path in a TP group
   LinkSpec ep_link;                        // bottleneck path across the tp*dp group (EP, DP); unset = TP link
+  // When the group spans scale-up domains: devices of the group inside device 0's domain (0 = the
+  // whole group is in one domain), and the slowest path to a device of another domain (NIC and
+  // scale-out fabric). ep_link is then the slowest path inside the domain.
+  int group_domain = 0;
+  LinkSpec cross_domain_link;
   LinkSpec pp_link;                        // path between consecutive pipeline stages; unset = TP link
   AllReduceAlgo all_reduce = AllReduceAlgo::Auto;
   Efficiency efficiency;
@@ -168,6 +173,9 @@ struct ReplicaSetup {
   int expert_tp() const { return tp * dp / ep; }     // devices sharing one expert
   LinkSpec tp_link() const { return {link_bandwidth, link_latency}; }
   LinkSpec group_link() const { return ep_link.bandwidth > 0 ? ep_link : tp_link(); }
+  bool group_crosses_domains() const {
+    return group_domain > 0 && group_domain < group_size() && cross_domain_link.bandwidth > 0;
+  }
   LinkSpec stage_link() const { return pp_link.bandwidth > 0 ? pp_link : tp_link(); }
 };
 

@@ -271,7 +271,15 @@ double RooflineModel::ep_dispatch_time(double tokens) const {
   const LinkSpec link = s_.group_link();
   const double bw = link.bandwidth * s_.efficiency.network;
   const double bytes = tokens / G * m.moe->active_experts * s_.expert_tp() * h * ab;
-  double t = 2.0 * all_to_all_time(bytes, G, bw, link.latency);
+  // A group spanning scale-up domains: the share for other domains crosses the NICs.
+  double t = 0;
+  if (s_.group_crosses_domains()) {
+    const LinkSpec& far = s_.cross_domain_link;
+    t = 2.0 * hierarchical_all_to_all_time(bytes, G, s_.group_domain, bw, link.latency,
+                                           far.bandwidth * s_.efficiency.network, far.latency);
+  } else {
+    t = 2.0 * all_to_all_time(bytes, G, bw, link.latency);
+  }
   // With TP attention, the TP ranks split the tokens before dispatch and gather them back after
   // the combine: an all-gather, half a ring all-reduce.
   if (s_.tp > 1) t += 0.5 * ring_all_reduce_time(tokens / s_.dp * h * ab, s_.tp, s_.link_bandwidth * s_.efficiency.network,
@@ -303,8 +311,9 @@ void RooflineModel::add_moe(Ops& ops, const BatchShape& b, double layers) const 
     ops.net(ep_dispatch_time(T), layers);
   } else if (s_.dp > 1) {
     // Experts tensor-parallel over the whole stage: gather every group's tokens, reduce-scatter
-    // the results back, which costs one all-reduce of all tokens over the stage.
-    const LinkSpec link = s_.group_link();
+    // the results back, which costs one all-reduce of all tokens over the stage (a ring is as
+    // slow as its slowest hop: the NIC when the stage spans scale-up domains).
+    const LinkSpec link = s_.group_crosses_domains() ? s_.cross_domain_link : s_.group_link();
     const double bw = link.bandwidth * s_.efficiency.network;
     ops.net(std::min(ring_all_reduce_time(T * ag, s_.group_size(), bw, link.latency),
                      tree_all_reduce_time(T * ag, s_.group_size(), bw, link.latency)),

@@ -26,6 +26,8 @@ struct PerfArgs {
   std::vector<std::int64_t> context{1024, 8192, 32768};
   std::vector<std::int64_t> prefill{512, 2048, 8192};
   std::string link_bw, link_lat, group_bw, group_lat, stage_bw, stage_lat;
+  int group_domain = 0;             // devices of the EP/DP group per scale-up domain (0: one domain)
+  std::string cross_bw, cross_lat;  // path between devices of different domains
   std::string all_reduce = "auto";
   std::string spec = "none", draft_model;
   int draft_tokens = 1;
@@ -86,6 +88,16 @@ ReplicaSetup make_setup(const PerfArgs& a, const Catalog& catalog) {
   s.link_latency = a.link_lat.empty() ? kDefaultLinkLatency : quantity("--link-latency", a.link_lat, Dimension::Time);
   if (!a.group_bw.empty()) s.ep_link.bandwidth = quantity("--group-bandwidth", a.group_bw, Dimension::Bandwidth);
   s.ep_link.latency = a.group_lat.empty() ? s.link_latency : quantity("--group-latency", a.group_lat, Dimension::Time);
+  if (a.group_domain > 0) {
+    // The group spans scale-up domains of group_domain devices; the rest of its all-to-all goes
+    // over the NICs (a platform run reads these from the routes).
+    if (a.cross_bw.empty()) flag_error("--cross-bandwidth", "missing", "the NIC path bandwidth with --group-domain");
+    s.group_domain = a.group_domain;
+    s.cross_domain_link.bandwidth = quantity("--cross-bandwidth", a.cross_bw, Dimension::Bandwidth);
+    s.cross_domain_link.latency =
+        a.cross_lat.empty() ? s.ep_link.latency : quantity("--cross-latency", a.cross_lat, Dimension::Time);
+    if (s.ep_link.bandwidth <= 0) s.ep_link.bandwidth = s.link_bandwidth;
+  }
   if (!a.stage_bw.empty()) s.pp_link.bandwidth = quantity("--stage-bandwidth", a.stage_bw, Dimension::Bandwidth);
   s.pp_link.latency = a.stage_lat.empty() ? s.link_latency : quantity("--stage-latency", a.stage_lat, Dimension::Time);
   s.all_reduce = a.all_reduce == "ring" ? AllReduceAlgo::Ring : a.all_reduce == "tree" ? AllReduceAlgo::Tree : AllReduceAlgo::Auto;
@@ -125,6 +137,10 @@ void print_setup(std::ostream& out, const PerfArgs& a, const ReplicaSetup& s, co
   if (s.group_size() > 1)
     out << fmt::format(", EP/DP group {} {}", format_quantity(s.group_link().bandwidth, Dimension::Bandwidth),
                        format_quantity(s.group_link().latency, Dimension::Time));
+  if (s.group_crosses_domains())
+    out << fmt::format(" ({} per domain; across domains {} {})", s.group_domain,
+                       format_quantity(s.cross_domain_link.bandwidth, Dimension::Bandwidth),
+                       format_quantity(s.cross_domain_link.latency, Dimension::Time));
   if (s.pp > 1)
     out << fmt::format(", stage {} {}", format_quantity(s.stage_link().bandwidth, Dimension::Bandwidth),
                        format_quantity(s.stage_link().latency, Dimension::Time));
@@ -234,6 +250,11 @@ const Register reg("perf", [](CLI::App& app) -> std::function<int()> {
   cmd->add_option("--link-latency", a->link_lat, "TP link latency (default 0.5us)");
   cmd->add_option("--group-bandwidth", a->group_bw, "EP/DP group bottleneck bandwidth (default: the TP link)");
   cmd->add_option("--group-latency", a->group_lat, "EP/DP group latency");
+  cmd->add_option("--group-domain", a->group_domain,
+                  "EP/DP group devices per scale-up domain when the group spans domains (0: one domain)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--cross-bandwidth", a->cross_bw, "With --group-domain: bandwidth between domains (NIC path)");
+  cmd->add_option("--cross-latency", a->cross_lat, "With --group-domain: latency between domains");
   cmd->add_option("--stage-bandwidth", a->stage_bw, "Pipeline stage-to-stage bandwidth (default: the TP link)");
   cmd->add_option("--stage-latency", a->stage_lat, "Pipeline stage-to-stage latency");
   cmd->add_option("--all-reduce", a->all_reduce, "auto, ring or tree")->check(CLI::IsMember({"auto", "ring", "tree"}));

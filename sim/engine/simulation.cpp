@@ -146,10 +146,26 @@ std::vector<PreparedReplica> prepare(const Scenario& sc, const Catalog& catalog,
         p.setup.link_bandwidth = path.bandwidth;
         p.setup.link_latency = path.latency;
       }
+      // The group link is the slowest path inside device 0's scale-up domain; when the group
+      // spans domains (allow_cross_domain), the slowest path out of it is priced apart (the EP
+      // all-to-all's share for other domains crosses the NICs and the scale-out fabric).
+      int in_domain = 1;
       for (std::size_t j = 1; j < group; ++j) {
         const PathInfo path = path_between(gpus[0].host, gpus[j].host);
-        if (p.setup.ep_link.bandwidth == 0 || path.bandwidth < p.setup.ep_link.bandwidth)
-          p.setup.ep_link = {path.bandwidth, std::max(path.latency, p.setup.ep_link.latency)};
+        const bool same = gpus[j].domain == gpus[0].domain;
+        in_domain += same ? 1 : 0;
+        LinkSpec& link = same ? p.setup.ep_link : p.setup.cross_domain_link;
+        if (link.bandwidth == 0 || path.bandwidth < link.bandwidth)
+          link = {path.bandwidth, std::max(path.latency, link.latency)};
+      }
+      if (static_cast<std::size_t>(in_domain) < group) {
+        // The all-to-all waits for the rank with the largest remote share: the one in the domain
+        // that holds the fewest of the group's devices.
+        std::map<std::string, int> per_domain;
+        for (std::size_t j = 0; j < group; ++j) per_domain[gpus[j].domain] += 1;
+        p.setup.group_domain = in_domain;
+        for (const auto& [domain, n] : per_domain) p.setup.group_domain = std::min(p.setup.group_domain, n);
+        if (in_domain == 1) p.setup.ep_link = p.setup.cross_domain_link;
       }
       if (shape.pp > 1) {
         const PathInfo path = path_between(gpus[0].host, gpus[group].host);

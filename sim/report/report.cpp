@@ -65,8 +65,9 @@ void print_summary_table(std::ostream& out, const RunResult& run) {
   const auto& sc = run.scenario;
   fmt::print(out, "tokenfab: {}\n", sc.name);
   for (const auto& r : run.replicas) {
+    // Devices = tp x dp x pp (a 256-chip LPU replica of tp 16 is 256 x groq-lpu).
     fmt::print(out, "  replica {} ({}): {} x {} (tp {}), weights {:.1f} GB/GPU, KV capacity {} tokens\n", r.index, r.role,
-               r.tp, r.device, r.tp, r.weight_bytes_per_gpu / 1e9, r.kv_capacity_tokens);
+               r.hosts.size(), r.device, r.tp, r.weight_bytes_per_gpu / 1e9, r.kv_capacity_tokens);
   }
   fmt::print(out, "\n");
   fmt::print(out, "  {:<28} {:>14}\n", "requests arrived", s.arrived);

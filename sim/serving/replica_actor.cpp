@@ -357,8 +357,13 @@ void KvTransferActor::operator()() {
   const auto per_stream = static_cast<std::uint64_t>(bytes_ / static_cast<double>(streams));
   std::vector<simgrid::s4u::CommPtr> comms;
   comms.reserve(streams);
+  // Stream i joins device i*n/streams of each side: rank i to rank i when both replicas have as
+  // many devices; otherwise the streams spread evenly over the larger replica (a 256-chip LPU
+  // decode replica takes a TP=8 prompt's KV on chips 0, 32, 64, ..., i.e. on different trays and
+  // NICs, as the KV of each layer goes to the pipeline stage that holds it).
   for (std::size_t i = 0; i < streams; ++i)
-    comms.push_back(simgrid::s4u::Comm::sendto_async(from_.hosts[i], to_.hosts[i], per_stream));
+    comms.push_back(simgrid::s4u::Comm::sendto_async(from_.hosts[i * from_.hosts.size() / streams],
+                                                     to_.hosts[i * to_.hosts.size() / streams], per_stream));
   simgrid::s4u::Comm::wait_all(comms);
   auto node = shared_.in_transfer.extract(request_);
   RequestRecord record = std::move(node.mapped());

@@ -132,7 +132,8 @@ class FrontendActor {
 };
 
 // Moves one prompt's KV from a prefill replica's devices to a decode replica's devices as
-// parallel SimGrid communications (rank i to rank i), then hands the request to the decode replica.
+// parallel SimGrid communications (one stream per device of the smaller replica, spread evenly
+// over the larger one; rank i to rank i when they match), then hands the request to the decode replica.
 class KvTransferActor {
  public:
   KvTransferActor(std::uint64_t request, ReplicaRuntime& from, ReplicaRuntime& to, double bytes, double bound,
