@@ -121,6 +121,12 @@ std::vector<MetricDef> build_table() {
   add("tokens_per_s_per_mw", "economics.efficiency.output_tokens_per_s_per_mw", std::nullopt, Goal::Max,
       "Output tokens per second per MW of facility power (devices, network, storage, cooling).");
   add("facility_power_avg", "economics.power.facility_average_w", Dimension::Power, Goal::Min, "Average facility power.");
+  add("network_power_avg", "economics.power.network_average_w", Dimension::Power, Goal::Min,
+      "Average IT power of NICs, switches and optics attributed to the pod.");
+  add("facility_joules_per_output_token", "energy.facility.joules_per_output_token", std::nullopt, Goal::Min,
+      "Facility energy (whole pod x PUE) per output token (J).");
+  add("factory_revenue_per_hour", "economics.factory.revenue_per_hour", std::nullopt, Goal::Max,
+      "Revenue per hour of the whole factory at its power budget (USD; an extrapolation from the pod).");
   add("cost_per_mtok", "economics.cost.per_mtok_output", std::nullopt, Goal::Min, "Cost per million output tokens (USD).");
   add("revenue_per_hour", "economics.revenue.total_per_hour", std::nullopt, Goal::Max, "Revenue per hour at the tier prices (USD).");
   add("margin_per_hour", "economics.revenue.margin_per_hour", std::nullopt, Goal::Max, "Revenue minus cost per hour (USD).");

@@ -16,6 +16,7 @@
 #include "models/perf/memory_plan.hpp"
 #include "models/perf/roofline.hpp"
 #include "sim/engine/progress.hpp"
+#include "sim/platform/inventory.hpp"
 #include "sim/platform/loader.hpp"
 #include "sim/platform/platform.hpp"
 #include "sim/serving/replica_actor.hpp"
@@ -231,6 +232,7 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
   auto engine = make_engine(opt);
   load_platform(*engine, sc.platform, catalog);
   const PlatformView platform = inspect_platform(*engine, sc.platform);
+  const PlatformInventory inventory = read_inventory(*engine);
   auto prepared = prepare(sc, catalog, model, platform);
   auto source = make_request_source(sc, model.max_context);
   // SimGrid's energy plugin reads each host's idle and busy watts; hosts whose platform file does
@@ -344,14 +346,21 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
 
   // Device energy from SimGrid's plugin, and the idle floor it must respect.
   EnergyFigures energy;
+  std::map<std::string, AcceleratorDraw> draw;  // by catalog device: joules now, watts below
   for (const auto& p : prepared) {
     for (auto* h : p.hosts) {
-      energy.device_joules += sg_host_get_consumed_energy(h);
+      const double joules = sg_host_get_consumed_energy(h);
+      energy.device_joules += joules;
+      AcceleratorDraw& d = draw[p.setup.device.name];
+      d.count += 1;
+      d.average_w += joules;
+      if (p.setup.device.power.max) d.peak_w += p.setup.device.power.max->value;
       if (p.setup.device.power.idle) energy.idle_floor_joules += p.setup.device.power.idle->value * engine_end;
       if (p.setup.device.power.max) energy.max_power_w += p.setup.device.power.max->value;
     }
   }
   energy.measured_over_s = engine_end;
+  for (auto& [name, d] : draw) d.average_w = engine_end > 0 ? d.average_w / engine_end : 0;
 
   // Requests still held by a replica or moving between replicas are in flight.
   for (auto& rt : replicas) {
@@ -390,6 +399,14 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
   failures.capacity_lost_fraction =
       end > 0 ? failures.replica_seconds_down / (static_cast<double>(replicas.size()) * end) : 0;
   finish_energy(result.summary);
+  result.power = power_breakdown(inventory, draw, result.summary.gpu_busy_fraction,
+                                 [&catalog](const std::string& name) -> std::optional<DeviceSpec> {
+                                   try {
+                                     return catalog.device(name);
+                                   } catch (const ConfigError&) {
+                                     return std::nullopt;  // left at 0 W with a note
+                                   }
+                                 });
   InvariantInputs inv;
   inv.tokens_emitted = 0;
   for (auto& rt : replicas) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sim/config/scenario.hpp"
+#include "sim/metrics/power_breakdown.hpp"
 #include "sim/metrics/summary.hpp"
 
 namespace tokenfab {
@@ -36,6 +37,9 @@ struct RunResult {
   std::vector<ReplicaInfo> replicas;
   std::vector<RequestRecord> records;  // every arrived request, sorted by id
   Summary summary;
+  // IT power by component class: the accelerators' plugin energy plus the platform inventory's
+  // static power (catalog watts), attributed to the accelerators the replicas use.
+  PowerBreakdown power;
 };
 
 // Throws ConfigError for anything wrong with the inputs (before the engine starts).

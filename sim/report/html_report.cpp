@@ -207,6 +207,14 @@ void economics_section(HtmlPage& page, const Json& s) {
                    {"margin per hour", usd(num_or(*e, "/revenue/margin_per_hour", NAN))},
                    {"margin / revenue", num(*e, "/revenue/margin_fraction") ? percent(*num(*e, "/revenue/margin_fraction")) : "n/a"}});
   page.paragraph("Power: " + text(*e, "/power/source", "not stated"), "note");
+  // IT power by component class, and what the PUE adds (economics.power.by_class).
+  if (const Json* classes = section(*e, "/power/by_class")) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& [name, c] : classes->items()) {
+      rows.push_back({name, human_number(num(c, "/average_w")) + "W", human_number(num(c, "/peak_w")) + "W"});
+    }
+    page.table({"power by component class", "average", "peak"}, rows);
+  }
 
   if (const Json* tiers = section(*e, "/revenue/tiers"); tiers && !tiers->empty()) {
     page.heading("Revenue per tier", 3);
@@ -533,6 +541,27 @@ void factory_chart(HtmlPage& page, const std::vector<RunPoint>& points) {
                                     "Each run's budget is in its summary.json (economics.assumptions).");
 }
 
+// Where each run's power goes: the classes of economics.power.by_class (accelerators, network,
+// storage, cooling, ...), side by side; CPO against pluggable optics shows in "optics".
+void power_class_chart(HtmlPage& page, const std::vector<RunPoint>& points) {
+  BarChart chart;
+  chart.title = "IT power by component class and run";
+  chart.subtitle = "average power of each class; cooling is what the PUE adds on top of IT power";
+  chart.x_title = "component class";
+  chart.y_title = "average power (W)";
+  chart.legend_title = "run";
+  for (const auto& p : points) {
+    const Json* classes = section(p.summary, "/economics/power/by_class");
+    if (!classes) continue;
+    for (const auto& [name, c] : classes->items()) {
+      const auto w = num(c, "/average_w");
+      if (w) chart.bars.push_back({name, p.label, *w, human_number(*w) + "W"});
+    }
+  }
+  if (chart.bars.empty()) return;
+  page.chart(bar_chart_spec(chart), "summary.json: economics.power.by_class (docs/metrics.md, Energy and power).");
+}
+
 void tier_comparison_chart(HtmlPage& page, const std::vector<RunPoint>& points) {
   BarChart chart;
   chart.title = "Goodput per service class and run";
@@ -586,6 +615,7 @@ std::string comparison_report_html(const std::vector<std::string>& runs, const H
   page.heading("Factory and tiers");
   factory_chart(page, points);
   tier_comparison_chart(page, points);
+  power_class_chart(page, points);
   page.paragraph("Each run's own report (tokenfab report FOLDER) lists its assumptions and how its power was "
                  "obtained.",
                  "note");

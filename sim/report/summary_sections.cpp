@@ -65,20 +65,16 @@ std::vector<DeviceCount> pod_devices(const RunResult& run) {
   return out;
 }
 
-PodPower pod_power(const RunResult& run, const Catalog& catalog) {
+PodPower pod_power(const RunResult& run) {
   PodPower p;
   p.source =
-      "estimate: GPUs only, each at idle + busy fraction x (max - idle) from the catalog; peak = the GPUs' "
-      "nameplate (max) power; switches, NICs, CPUs and storage not included yet";
-  const double busy = run.summary.gpu_busy_fraction;
-  for (const auto& d : pod_devices(run)) {
-    const auto spec = find_device(catalog, d.device);
-    if (!spec || !spec->power.max) continue;
-    const double max = spec->power.max->value;
-    const double idle = spec->power.idle ? spec->power.idle->value : 0.0;
-    p.it_average_w += d.count * (idle + busy * (max - idle));
-    p.it_peak_w += d.count * max;
-  }
+      "IT power: accelerators from SimGrid's host energy plugin (average) and catalog power.max (peak); CPUs, "
+      "NICs, switches, optics, DPUs and drives of the platform inventory at catalog watts (load-following "
+      "parts between power.idle and power.max by the accelerators' busy fraction; switches and optics "
+      "constant), attributed by the share of the platform's accelerators the replicas use; facility power = "
+      "IT x PUE. Not included: NVLink/LPU scale-up switch trays, rack fans and power shelves";
+  p.it_average_w = run.power.it_average_w;
+  p.it_peak_w = run.power.it_peak_w;
   return p;
 }
 
@@ -95,7 +91,7 @@ EconomicsResult run_economics(const RunResult& run, const GoodputReport& goodput
   for (const auto& c : goodput.classes) {
     prod.tiers.push_back({c.service.name, c.service.price_per_mtok, c.output_tokens_per_s, c.good_output_tokens_per_s});
   }
-  return evaluate_economics(o, lines, pod_power(run, catalog), prod);
+  return evaluate_economics(o, lines, pod_power(run), prod);
 }
 
 Json goodput_json(const GoodputReport& g) {
@@ -184,10 +180,64 @@ Json economics_json(const EconomicsResult& e) {
             {"cost_per_hour", f.cost_per_hour}}}};
 }
 
+Json power_json(const PowerBreakdown& b, const EconomicsResult& e) {
+  Json by_class = Json::object();
+  double network_avg = 0, network_peak = 0;
+  for (const auto& c : b.classes) {
+    by_class[c.component] = {{"average_w", c.average_w}, {"peak_w", c.peak_w}};
+    if (c.component == "nics" || c.component == "switches" || c.component == "optics") {
+      network_avg += c.average_w;
+      network_peak += c.peak_w;
+    }
+  }
+  // Cooling and power conversion: what the PUE adds on top of IT power.
+  by_class["cooling"] = {{"average_w", e.facility_average_w - b.it_average_w},
+                         {"peak_w", e.facility_peak_w - b.it_peak_w}};
+  Json items = Json::array();
+  for (const auto& it : b.items) {
+    items.push_back({{"component", it.component},
+                     {"item", it.item},
+                     {"count", it.count},
+                     {"average_w", it.average_w},
+                     {"peak_w", it.peak_w},
+                     {"basis", it.basis},
+                     {"mark", it.mark},
+                     {"source", it.source}});
+  }
+  Json out = {{"accelerator_share", b.share},
+              {"network_average_w", network_avg},
+              {"network_peak_w", network_peak},
+              {"by_class", by_class},
+              {"items", items}};
+  if (!b.notes.empty()) out["notes"] = b.notes;
+  return out;
+}
+
+// Per-token energy is average power / tokens per second: the energy of the throughput window
+// (whose tokens are counted), not of the idle tail after the last completion.
+Json facility_energy_json(const RunResult& run, const EconomicsResult& e) {
+  const Summary& s = run.summary;
+  auto per = [](double watts, double tokens_per_s) { return tokens_per_s > 0 ? watts / tokens_per_s : 0.0; };
+  const double mw = e.facility_average_w / 1e6;
+  return {{"scope",
+           "the pod: accelerators + the inventory attributed to them (economics.power), x PUE for the facility"},
+          {"it_average_w", run.power.it_average_w},
+          {"facility_average_w", e.facility_average_w},
+          {"facility_joules", e.facility_average_w * s.energy.measured_over_s},
+          {"it_joules_per_output_token", per(run.power.it_average_w, s.output_tokens_per_s)},
+          {"joules_per_output_token", per(e.facility_average_w, s.output_tokens_per_s)},
+          {"joules_per_token", per(e.facility_average_w, s.total_tokens_per_s)},
+          {"output_tokens_per_s_per_mw", mw > 0 ? s.output_tokens_per_s / mw : 0.0},
+          {"total_tokens_per_s_per_mw", mw > 0 ? s.total_tokens_per_s / mw : 0.0}};
+}
+
 void add_goodput_and_economics(nlohmann::ordered_json& summary, const RunResult& run, const Catalog& catalog) {
   const GoodputReport g = run_goodput(run);
   summary["goodput"] = goodput_json(g);
-  summary["economics"] = economics_json(run_economics(run, g, catalog));
+  const EconomicsResult e = run_economics(run, g, catalog);
+  summary["economics"] = economics_json(e);
+  summary["economics"]["power"].update(power_json(run.power, e));
+  summary["energy"]["facility"] = facility_energy_json(run, e);
 }
 
 }  // namespace tokenfab

@@ -19,19 +19,19 @@ std::vector<ServiceClass> service_classes(const Scenario& scenario);
 ServiceClass untiered_class(const EconomicsOptions& options);
 GoodputReport run_goodput(const RunResult& run);
 
-// What the pod holds and draws. For now: the GPUs the replicas use, and their power estimated
-// from the catalog's idle/max watts and the run's GPU busy fraction (peak = nameplate). The
-// energy plugin and the platform inventory (switches, optics, NICs, storage) replace these.
+// What the pod holds and draws: the GPUs the replicas use (priced), and the run's IT power
+// (RunResult::power: accelerators from the energy plugin plus the platform inventory's static power).
 std::vector<DeviceCount> pod_devices(const RunResult& run);
-PodPower pod_power(const RunResult& run, const Catalog& catalog);
+PodPower pod_power(const RunResult& run);
 
 EconomicsResult run_economics(const RunResult& run, const GoodputReport& goodput, const Catalog& catalog);
 
 nlohmann::ordered_json goodput_json(const GoodputReport& g);
 nlohmann::ordered_json economics_json(const EconomicsResult& e);
 
-// Adds "goodput" and "economics" to a summary.json object. Economics needs device prices and
-// power from `catalog`.
+// Adds "goodput" and "economics" to a summary.json object, with the power breakdown in
+// economics.power and the pod's facility energy figures in energy.facility. Economics needs
+// device prices from `catalog`.
 void add_goodput_and_economics(nlohmann::ordered_json& summary, const RunResult& run, const Catalog& catalog);
 
 }  // namespace tokenfab

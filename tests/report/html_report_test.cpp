@@ -91,12 +91,12 @@ TEST(HtmlReport, ComparisonOfASweepFolderRendersParetoFrontiers) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string path = dir + "/sweep/report.html";
   const std::string html = test::read_file(path);
-  // Pareto per MW and per GPU, factory output, goodput per class and run.
-  EXPECT_EQ(test::chart_count(html), 4);
+  // Pareto per MW and per GPU, factory output, goodput per class and run, power by class and run.
+  EXPECT_EQ(test::chart_count(html), 5);
   for (const char* name : {"rate-1", "rate-4", "rate-8"}) EXPECT_NE(html.find(name), std::string::npos) << name;
   const auto b = test::open_in_chromium(path, dir, dir + "/comparison.png");
   ASSERT_EQ(b.exit_code, 0) << b.stderr_text;
-  for (const auto& p : test::report_dom_problems(b.dom, 4)) ADD_FAILURE() << p;
+  for (const auto& p : test::report_dom_problems(b.dom, 5)) ADD_FAILURE() << p;
 }
 
 TEST(HtmlReport, SeveralFoldersNeedAnOutputFile) {

@@ -1,0 +1,113 @@
+#include "sim/metrics/power_breakdown.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace tokenfab {
+namespace {
+
+std::string catalog_ref(const std::string& model, const std::string& fields) {
+  return fmt::format("models/catalog/hardware/{}.yaml {}", model, fields);
+}
+
+// The weaker of two marks: an estimate anywhere makes the line an estimate.
+std::string weaker(const std::string& a, const std::string& b) {
+  if (a.empty()) return b;
+  if (b.empty() || a == b) return a;
+  return "estimate";
+}
+
+}  // namespace
+
+PowerBreakdown power_breakdown(const PlatformInventory& inv, const std::map<std::string, AcceleratorDraw>& accelerators,
+                               double load, const std::function<std::optional<DeviceSpec>(const std::string&)>& device) {
+  PowerBreakdown b;
+  double used = 0;
+  for (const auto& [m, a] : accelerators) used += a.count;
+  const long all = inv.accelerator_count();
+  b.share = all > 0 && used > 0 ? std::min(1.0, used / static_cast<double>(all)) : 1.0;
+  load = std::clamp(load, 0.0, 1.0);
+
+  for (const auto& [m, a] : accelerators) {
+    b.items.push_back({"accelerators", m, a.count, a.average_w, a.peak_w,
+                       "average: SimGrid host energy plugin over the run; peak: power.max x count", "",
+                       catalog_ref(m, "power.idle, power.max")});
+    const auto d = device(m);
+    if (d && d->power.max) b.items.back().mark = weaker(d->power.idle ? d->power.idle->mark : "", d->power.max->mark);
+  }
+
+  // A device with idle and max follows the load; with max only, it draws max throughout.
+  auto device_line = [&](const std::string& component, const std::string& model, long platform_count) {
+    const double n = static_cast<double>(platform_count) * b.share;
+    PowerItem it{component, model.empty() ? "(no tokenfab:device)" : model, n, 0, 0, "", "not in catalog", ""};
+    const auto d = model.empty() ? std::nullopt : device(model);
+    if (!d || !d->power.max) {
+      b.notes.push_back(fmt::format("{} '{}' has no power.max in the catalog: counted at 0 W", component, it.item));
+      b.items.push_back(it);
+      return;
+    }
+    const double max = d->power.max->value;
+    it.peak_w = n * max;
+    if (d->power.idle) {
+      const double idle = d->power.idle->value;
+      it.average_w = n * (idle + load * (max - idle));
+      it.basis = "average: power.idle + accelerator busy fraction x (power.max - power.idle); peak: power.max";
+      it.mark = weaker(d->power.idle->mark, d->power.max->mark);
+      it.source = catalog_ref(model, "power.idle, power.max");
+    } else {
+      it.average_w = it.peak_w;
+      it.basis = "power.max throughout (no idle figure)";
+      it.mark = d->power.max->mark;
+      it.source = catalog_ref(model, "power.max");
+    }
+    b.items.push_back(it);
+  };
+  for (const auto& [m, c] : inv.cpus) device_line("cpus", m, c);
+  for (const auto& [m, c] : inv.nics) device_line("nics", m, c);
+
+  // Switch power does not follow the load (SerDes and optics stay lit): constant, asic + optics.
+  for (const auto& [m, s] : inv.switches) {
+    const double n = static_cast<double>(s.switches) * b.share;
+    const double ports = static_cast<double>(s.ports) * b.share;
+    const auto d = device(m);
+    if (!d || !d->power.asic || !d->power.optics_per_port) {
+      b.notes.push_back(fmt::format("switch '{}' has no power.asic / power.optics_per_port in the catalog: counted at 0 W", m));
+      b.items.push_back({"switches", m, n, 0, 0, "", "not in catalog", ""});
+      continue;
+    }
+    const double asic = n * d->power.asic->value;
+    b.items.push_back({"switches", m, n, asic, asic, "power.asic x switches, constant", d->power.asic->mark,
+                       catalog_ref(m, "power.asic")});
+    const double optics = ports * d->power.optics_per_port->value;
+    b.items.push_back({"optics", fmt::format("{} ports ({})", m, d->optics.empty() ? "optics" : d->optics), ports,
+                       optics, optics, "power.optics_per_port x ports in use, constant",
+                       d->power.optics_per_port->mark, catalog_ref(m, "power.optics_per_port")});
+  }
+  if (inv.nic_transceivers > 0) {
+    const double w = inv.nic_transceiver_watts * b.share;
+    b.items.push_back({"optics", "NIC-side transceivers (pluggable)",
+                       static_cast<double>(inv.nic_transceivers) * b.share, w, w,
+                       "tokenfab:transceiver_power x transceivers, constant", "spec",
+                       "the platform spec's scale_out.transceiver_power (sourced in the spec)"});
+  }
+  for (const auto& [m, c] : inv.dpus) device_line("dpus", m, c);
+  for (const auto& [m, c] : inv.drives) device_line("storage", m, c);
+
+  for (const auto& c : power_classes()) {
+    ClassPower cp{c, 0, 0};
+    for (const auto& it : b.items) {
+      if (it.component != c) continue;
+      cp.average_w += it.average_w;
+      cp.peak_w += it.peak_w;
+    }
+    b.it_average_w += cp.average_w;
+    b.it_peak_w += cp.peak_w;
+    b.classes.push_back(cp);
+  }
+  std::sort(b.notes.begin(), b.notes.end());
+  b.notes.erase(std::unique(b.notes.begin(), b.notes.end()), b.notes.end());
+  return b;
+}
+
+}  // namespace tokenfab

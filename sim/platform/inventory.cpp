@@ -1,0 +1,81 @@
+#include "sim/platform/inventory.hpp"
+
+#include <cstdlib>
+#include <set>
+#include <unordered_map>
+
+#include <simgrid/s4u/Disk.hpp>
+#include <simgrid/s4u/Engine.hpp>
+#include <simgrid/s4u/Host.hpp>
+#include <simgrid/s4u/Link.hpp>
+
+namespace tokenfab {
+namespace {
+
+std::string prop(const char* v) { return v ? std::string(v) : std::string(); }
+
+// Malformed numbers count as 0 here: the platform checks (inspect_platform, tokenfab topo) report
+// them; the inventory only prices what is there.
+long to_long(const std::string& s) { return s.empty() ? 0 : std::strtol(s.c_str(), nullptr, 10); }
+double to_double(const std::string& s) { return s.empty() ? 0 : std::strtod(s.c_str(), nullptr); }
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+long PlatformInventory::accelerator_count() const {
+  long n = 0;
+  for (const auto& [m, c] : accelerators) n += c;
+  return n;
+}
+
+PlatformInventory read_inventory(const simgrid::s4u::Engine& engine) {
+  PlatformInventory inv;
+  for (const auto* h : engine.get_all_hosts()) {
+    const std::string role = prop(h->get_property("tokenfab:role"));
+    const std::string device = prop(h->get_property("tokenfab:device"));
+    if (role == "gpu") inv.accelerators[device] += 1;
+    if (role == "cpu" || (role == "frontend" && !device.empty())) inv.cpus[device] += 1;
+    if (role == "storage") inv.dpus[device] += 1;
+    for (const auto* d : h->get_disks()) inv.drives[prop(d->get_property("tokenfab:device"))] += 1;
+  }
+  // SimGrid keeps a split-duplex link's properties on the link, not on its x_UP / x_DOWN
+  // directions: look the parent up from its _UP direction only (the lookup walks every zone).
+  std::set<const simgrid::s4u::Link*> seen;
+  for (const auto* l : engine.get_all_links()) {
+    const std::string& name = l->get_name();
+    if (ends_with(name, "_DOWN") || name == "__loopback__") continue;
+    const simgrid::s4u::Link* holder = l;
+    if (ends_with(name, "_UP")) {
+      try {
+        holder = engine.split_duplex_link_by_name(name.substr(0, name.size() - 3));
+      } catch (const std::exception&) {
+        holder = l;  // a plain link whose name happens to end in _UP
+      }
+      if (!holder) holder = l;
+    }
+    if (!seen.insert(holder).second) continue;
+    auto p = [holder](const char* key) { return prop(holder->get_property(key)); };
+    const std::string kind = p("tokenfab:kind");
+    if (kind == "nic") {
+      const std::string model = p("tokenfab:nic");
+      if (!model.empty()) inv.nics[model] += 1;
+      const long t = to_long(p("tokenfab:transceivers"));
+      inv.nic_transceivers += t;
+      inv.nic_transceiver_watts += static_cast<double>(t) * to_double(p("tokenfab:transceiver_power"));
+    } else if (kind == "leaf-uplink") {
+      auto& s = inv.switches[p("tokenfab:switch")];
+      s.switches += 1;
+      s.ports += to_long(p("tokenfab:ports_down")) + to_long(p("tokenfab:ports_up"));
+    } else if (kind == "spine" || kind == "core") {
+      auto& s = inv.switches[p("tokenfab:switch")];
+      s.switches += to_long(p("tokenfab:switches"));
+      s.ports += to_long(p("tokenfab:ports"));
+    }
+  }
+  return inv;
+}
+
+}  // namespace tokenfab

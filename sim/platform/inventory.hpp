@@ -1,0 +1,38 @@
+// What a loaded platform holds besides its links' bandwidths: accelerators, CPUs, NICs and their
+// transceivers, switches and their ports in use, storage DPUs and drives, counted from the
+// tokenfab:* properties the platform generator writes (docs/platforms.md). The run's static power
+// (sim/metrics/power_breakdown.hpp) prices these counts with the catalog's watts.
+//
+// Reads the engine's hosts and links directly (no route graph), so that every run can afford it.
+#pragma once
+
+#include <map>
+#include <string>
+
+namespace simgrid::s4u {
+class Engine;
+}
+
+namespace tokenfab {
+
+struct SwitchCount {
+  long switches = 0;
+  long ports = 0;  // ports in use (leaf down + up, spine and core ports)
+};
+
+struct PlatformInventory {
+  std::map<std::string, long> accelerators;  // tokenfab:role=gpu hosts by tokenfab:device
+  std::map<std::string, long> cpus;          // role=cpu hosts (and a frontend with a device); "" = no device
+  std::map<std::string, long> nics;          // scale-out NICs by tokenfab:nic
+  long nic_transceivers = 0;                 // NIC-side pluggable modules (tokenfab:transceivers)
+  double nic_transceiver_watts = 0;          // their summed tokenfab:transceiver_power, W
+  std::map<std::string, SwitchCount> switches;  // by tokenfab:switch (catalog switch)
+  std::map<std::string, long> dpus;          // role=storage hosts by tokenfab:device
+  std::map<std::string, long> drives;        // disks by tokenfab:device; "" = no device
+  long accelerator_count() const;
+};
+
+// Counts the inventory of the platform loaded in `engine`; each split-duplex link once.
+PlatformInventory read_inventory(const simgrid::s4u::Engine& engine);
+
+}  // namespace tokenfab
