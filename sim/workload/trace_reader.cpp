@@ -104,8 +104,13 @@ std::unique_ptr<TraceReader> TraceReader::open(const std::string& path, const Tr
       const auto j = nlohmann::json::parse(first);
       if (j.is_object())
         for (const auto& [k, v] : j.items()) names.insert(k);
-    } catch (const nlohmann::json::parse_error& e) {
-      throw ConfigError({path, 1, static_cast<int>(e.byte)}, "", "the first line is not valid JSON", "a JSON object per line");
+    } catch (const nlohmann::json::exception& e) {
+      // Not only parse_error: a number past a double's range (5e571) is out_of_range, which
+      // carries no byte position (fuzz_trace_jsonl finding).
+      const auto* syntax = dynamic_cast<const nlohmann::json::parse_error*>(&e);
+      throw ConfigError({path, 1, syntax ? static_cast<int>(syntax->byte) : 1}, "",
+                        syntax ? "the first line is not valid JSON" : "the first line holds a number out of range",
+                        "a JSON object per line");
     }
   } else {
     std::vector<CsvField> fields;

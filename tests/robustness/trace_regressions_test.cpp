@@ -30,5 +30,33 @@ TEST(TraceRegressions, RejectedRowDoesNotFixTheDateTimeOrigin) {
   EXPECT_EQ(reader->bad_rows(), 1u);
 }
 
+// fuzz_trace_jsonl: a number that overflows a double (5e571) on the first line made nlohmann
+// throw out_of_range, which only parse_error was caught for: "internal error", exit 1. It is now a
+// ConfigError; the same number on a later row already was one (the row parser's SAX handler).
+TEST(TraceRegressions, NumberOverflowOnTheFirstJsonLineIsAConfigError) {
+  const std::string dir = test::temp_dir("json-overflow");
+  const std::string first = test::write_file(dir + "/first.jsonl", "{\"ar\": 5e571}\n");
+  EXPECT_THROW(
+      {
+        try {
+          (void)TraceReader::open(first, TraceOpenOptions{});
+        } catch (const ConfigError& e) {
+          EXPECT_NE(std::string(e.what()).find("first.jsonl:1:1: the first line holds a number out of range"),
+                    std::string::npos)
+              << e.what();
+          throw;
+        }
+      },
+      ConfigError);
+  const std::string later = test::write_file(
+      dir + "/later.jsonl",
+      "{\"arrival_time\": 0, \"input_tokens\": 10, \"output_tokens\": 2}\n"
+      "{\"arrival_time\": 5e571, \"input_tokens\": 10, \"output_tokens\": 2}\n");
+  const auto reader = TraceReader::open(later, TraceOpenOptions{});
+  TraceRow row;
+  ASSERT_TRUE(reader->next(row));
+  EXPECT_THROW((void)reader->next(row), ConfigError);
+}
+
 }  // namespace
 }  // namespace tokenfab
