@@ -76,6 +76,9 @@ nlohmann::ordered_json read_summary_json(const std::string& path) {
       }
     }
     throw ConfigError({path, line, col}, "", "not valid JSON", "summary.json as tokenfab run writes it");
+  } catch (const nlohmann::json::exception&) {
+    // out_of_range: a number past a double's range (5e571), as in the trace reader's fuzzing finding.
+    throw ConfigError({path, 0, 0}, "", "holds a number out of range", "summary.json as tokenfab run writes it");
   }
 }
 
