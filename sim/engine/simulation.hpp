@@ -37,7 +37,7 @@ struct RunResult {
   std::vector<ReplicaInfo> replicas;
   std::vector<RequestRecord> records;  // every arrived request, sorted by id
   Summary summary;
-  // IT power by component class: the accelerators' plugin energy plus the platform inventory's
+  // IT power by component class: the accelerators' (energy-plugin model) plus the platform inventory's
   // static power (catalog watts), attributed to the accelerators the replicas use.
   PowerBreakdown power;
 };

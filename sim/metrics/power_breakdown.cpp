@@ -31,7 +31,7 @@ PowerBreakdown power_breakdown(const PlatformInventory& inv, const std::map<std:
 
   for (const auto& [m, a] : accelerators) {
     b.items.push_back({"accelerators", m, a.count, a.average_w, a.peak_w,
-                       "average: SimGrid host energy plugin over the run; peak: power.max x count", "",
+                       "average: power.idle + busy share x (power.max - power.idle) over the run (the energy plugin's model); peak: power.max x count", "",
                        catalog_ref(m, "power.idle, power.max")});
     const auto d = device(m);
     if (d && d->power.max) b.items.back().mark = weaker(d->power.idle ? d->power.idle->mark : "", d->power.max->mark);

@@ -1,7 +1,7 @@
-// The pod's IT power by component class: the accelerators' energy from SimGrid's host energy
-// plugin, plus the static power of the platform's inventory (CPUs, NICs, switches, optics, DPUs,
+// The pod's IT power by component class: the accelerators' power by SimGrid's host energy model
+// (idle + busy share x (max - idle)), plus the static power of the platform's inventory (CPUs, NICs, switches, optics, DPUs,
 // drives) priced with the catalog's watts. Cooling and power conversion come on top through the
-// PUE (models/economics.hpp). Definitions: docs/metrics.md, "Power and energy".
+// PUE (models/economics.hpp). Definitions: docs/metrics.md, "Energy and power".
 //
 // Plain arithmetic on counts and watts, so that a test can redo it by hand.
 #pragma once
@@ -52,7 +52,7 @@ struct PowerBreakdown {
 // What the run measured for the accelerators it used, by catalog device.
 struct AcceleratorDraw {
   double count = 0;
-  double average_w = 0;  // SimGrid energy plugin: joules / measured time
+  double average_w = 0;  // idle + busy share x (max - idle): the energy plugin's model, W
   double peak_w = 0;     // catalog power.max x count (nameplate)
 };
 

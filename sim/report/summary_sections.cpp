@@ -68,7 +68,8 @@ std::vector<DeviceCount> pod_devices(const RunResult& run) {
 PodPower pod_power(const RunResult& run) {
   PodPower p;
   p.source =
-      "IT power: accelerators from SimGrid's host energy plugin (average) and catalog power.max (peak); CPUs, "
+      "IT power: accelerators at idle + busy share x (max - idle) (SimGrid's host energy model) on average and "
+      "catalog power.max at peak; CPUs, "
       "NICs, switches, optics, DPUs and drives of the platform inventory at catalog watts (load-following "
       "parts between power.idle and power.max by the accelerators' busy fraction; switches and optics "
       "constant), attributed by the share of the platform's accelerators the replicas use; facility power = "
