@@ -109,6 +109,11 @@ Scenario synth_scenario(const SynthArgs& a) {
   }
   if (a.seed) sc.seed = *a.seed;
   sc.file = a.from.empty() ? "trace synth flags" : a.from;  // where errors about the traffic point
+  // A session's later turns arrive when earlier ones complete: only a run can produce them.
+  if (sc.workload.sessions)
+    throw ConfigError({sc.file, 0, 0}, "workload.sessions",
+                      "agentic sessions cannot be written as a trace (later turns depend on the run)",
+                      "a scenario with synthetic traffic or a trace; run the scenario and read its requests.csv");
   if (sc.workload.trace && sc.workload.requests == 0 && !sc.workload.duration) return sc;  // a whole trace
   if (sc.workload.requests == 0 && !sc.workload.duration)
     throw ConfigError({"command line", 0, 0}, "--requests", "the traffic has no end", "--requests N or --duration T");

@@ -37,7 +37,9 @@ class ArrivalFeed {
     reject_ = std::move(reject);
   }
 
-  bool stateful() const { return router_->stateful(); }
+  bool stateful() const { return force_stateful_ || router_->stateful(); }
+  // Arrivals that depend on the run (agentic sessions) need the frontend whatever the router.
+  void force_stateful() { force_stateful_ = true; }
   double stop_time() const { return stop_time_; }
 
   // Stateless: the next time a request becomes available to replica r (kNever when none).
@@ -70,6 +72,7 @@ class ArrivalFeed {
   double stop_time_;
   std::vector<std::deque<Entry>> queues_;
   bool exhausted_ = false;
+  bool force_stateful_ = false;
   double horizon_ = 0;
   std::uint64_t arrived_ = 0;
   std::vector<const BatchScheduler*> no_state_;

@@ -8,6 +8,7 @@ namespace tokenfab {
 
 // A request's service tier: an index into the scenario's tiers table (sim/workload/tiers.hpp).
 inline constexpr int kNoTier = -1;
+inline constexpr std::uint64_t kNoSession = ~std::uint64_t{0};
 
 struct Request {
   std::uint64_t id = 0;            // arrival order, from 0
@@ -20,8 +21,11 @@ struct Request {
   std::vector<std::uint64_t> prefix_blocks = {};
   // Times the request was restarted because the replica serving it failed (its work is lost).
   int retries = 0;
-  // Agentic sessions will add their fields here (session id, turn index): new fields default to
-  // "not part of a session" so that every existing source stays valid.
+  // Agentic sessions (sim/workload/sessions.hpp); the defaults mean "not part of a session".
+  std::uint64_t session = kNoSession;  // session id, from 0 in order of session starts
+  int turn = 0;                        // 0-based turn within the session
+  int turns = 1;                       // the session's number of turns
+  int previous_replica = -1;           // entry replica that served the previous turn (sticky routing)
 };
 
 }  // namespace tokenfab

@@ -1,5 +1,6 @@
 #include "sim/workload/request_source.hpp"
 
+#include "sim/workload/sessions.hpp"
 #include "sim/workload/synthetic.hpp"
 #include "sim/workload/trace_source.hpp"
 
@@ -48,6 +49,9 @@ std::unique_ptr<RequestSource> make_request_source(const Scenario& sc, std::int6
   if (sc.workload.synthetic) {
     inner = std::make_unique<SyntheticSource>(*sc.workload.synthetic, sc.seed, max_context, sc.tiers,
                                               sc.workload.tier_mix);
+  } else if (sc.workload.sessions) {
+    inner = std::make_unique<SessionStartSource>(SessionPlan(*sc.workload.sessions, sc.seed, max_context), sc.seed,
+                                                 sc.tiers, sc.workload.tier_mix);
   } else {
     inner = std::make_unique<TraceSource>(*sc.workload.trace, sc.seed, sc.tiers, sc.workload.tier_mix);
   }

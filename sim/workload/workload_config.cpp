@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "sim/workload/session_config.hpp"
+
 namespace tokenfab {
 namespace {
 
@@ -347,9 +349,11 @@ const Schema<TraceWorkload>& trace_workload_schema() {
 
 const Schema<WorkloadConfig>& workload_schema() {
   static const Schema<WorkloadConfig> s =
-      Schema<WorkloadConfig>("workload", "Where requests come from: exactly one of synthetic or trace.")
+      Schema<WorkloadConfig>("workload", "Where requests come from: exactly one of synthetic, trace or sessions.")
           .optional_section("synthetic", &WorkloadConfig::synthetic, synthetic_schema(), "Generated traffic.")
           .optional_section("trace", &WorkloadConfig::trace, trace_workload_schema(), "Replayed traffic.")
+          .optional_section("sessions", &WorkloadConfig::sessions, session_workload_schema(),
+                            "Agentic sessions (multi-turn, tool calls on CPU hosts, think time).")
           .integer<std::int64_t>("requests", &WorkloadConfig::requests, 0,
                                  "Stop after this many arrivals (0 = no limit).", Check::NonNegative)
           .optional_quantity("duration", &WorkloadConfig::duration, Dimension::Time,
@@ -374,21 +378,28 @@ const Schema<WorkloadConfig>& workload_schema() {
                       n->fail(fmt::format("fractions sum to {}", sum), "fractions that sum to 1");
                   })
           .validate([](const YamlNode& n, const WorkloadConfig& w) {
-            if (w.synthetic.has_value() == w.trace.has_value())
-              n.fail(w.synthetic ? "both synthetic and trace are given" : "neither synthetic nor trace is given",
-                     "exactly one of synthetic or trace");
+            const int kinds = int(w.synthetic.has_value()) + int(w.trace.has_value()) + int(w.sessions.has_value());
+            if (kinds != 1)
+              n.fail(kinds == 0 ? "none of synthetic, trace or sessions is given"
+                                : "more than one of synthetic, trace and sessions is given",
+                     "exactly one of synthetic, trace or sessions");
             if (w.synthetic && w.requests == 0 && !w.duration)
               n.fail("synthetic traffic has no end", "requests > 0 or a duration");
+            if (w.sessions && w.requests == 0 && !w.duration)
+              n.fail("sessions have no end", "requests > 0 (the number of sessions) or a duration");
           });
   return s;
 }
 
 void resolve_workload_paths(WorkloadConfig& w, const std::function<std::string(const std::string&)>& resolve) {
   if (w.trace) w.trace->path = resolve(w.trace->path);
-  if (w.synthetic) {
-    for (LengthDistribution* d : {&w.synthetic->input_tokens, &w.synthetic->output_tokens}) {
-      if (auto* e = std::get_if<EmpiricalLength>(d); e && !e->path.empty()) e->path = resolve(e->path);
-    }
+  std::vector<LengthDistribution*> lengths;
+  if (w.synthetic) lengths = {&w.synthetic->input_tokens, &w.synthetic->output_tokens};
+  if (w.sessions)
+    lengths = {&w.sessions->turns, &w.sessions->first_input_tokens, &w.sessions->turn_input_tokens,
+               &w.sessions->output_tokens};
+  for (LengthDistribution* d : lengths) {
+    if (auto* e = std::get_if<EmpiricalLength>(d); e && !e->path.empty()) e->path = resolve(e->path);
   }
 }
 

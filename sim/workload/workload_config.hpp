@@ -126,6 +126,43 @@ struct SyntheticWorkload {
   LengthDistribution output_tokens;
 };
 
+// --- Agentic sessions (schemas: sim/workload/session_config.hpp); durations in seconds --------
+struct FixedDuration {
+  double value = 0;  // every draw
+};
+struct UniformDuration {
+  double min = 0, max = 0;  // bounds
+};
+// floor + an exponential of mean `mean`.
+struct ExponentialDuration {
+  double mean = 0;
+  double floor = 0;
+};
+// Log-normal with this mean, clipped below at min.
+struct LognormalDuration {
+  double mean = 0;
+  double sigma = 0;  // standard deviation of the log
+  double min = 0;
+};
+using DurationDistribution = std::variant<FixedDuration, UniformDuration, ExponentialDuration, LognormalDuration>;
+
+struct SessionWorkload {
+  ArrivalProcess arrivals;                // session starts
+  LengthDistribution turns;               // turns per session (>= 1)
+  LengthDistribution first_input_tokens;  // the first prompt (system prompt + task)
+  LengthDistribution turn_input_tokens;   // tokens each later turn adds (tool result + user message)
+  LengthDistribution output_tokens;       // generated per turn
+  DurationDistribution tool_time;         // the tool call after a turn, on a CPU host
+  DurationDistribution think_time;        // after the tool returns, before the next prompt
+  // "auto": the platform's CPU hosts (tokenfab:role cpu or frontend), one per session in turn;
+  // "none": a pure delay; or one host's name.
+  std::string tool_host = "auto";
+  // Later turns go to the replica that served the previous turn while it is alive (its prefix
+  // cache holds the context), instead of being routed afresh.
+  bool sticky = true;
+  std::int64_t prefix_block_tokens = 64;  // tokens per prefix-cache block of a session's context
+};
+
 // A tier's share of the requests (workload.tier_mix).
 struct TierShare {
   std::string tier;
@@ -135,7 +172,8 @@ struct TierShare {
 struct WorkloadConfig {
   std::optional<SyntheticWorkload> synthetic;
   std::optional<TraceWorkload> trace;
-  std::int64_t requests = 0;        // stop after this many arrivals (0 = no limit)
+  std::optional<SessionWorkload> sessions;  // agentic sessions (turns arrive as earlier ones end)
+  std::int64_t requests = 0;        // stop after this many arrivals (sessions: session starts; 0 = no limit)
   std::optional<double> duration;   // stop arrivals after this simulated time
   std::vector<TierShare> tier_mix;  // seeded tier draw; or a trace's tier column; or no tiers
 };

@@ -151,7 +151,7 @@ TEST(ScenarioConfig, DuplicateKey) {
 TEST(ScenarioConfig, CrossFieldRules) {
   const ConfigError both = error_of(replace(kGood, "  requests: 10", "  requests: 10\n  trace: {path: x.csv}"));
   EXPECT_EQ(both.key_path(), "workload");
-  EXPECT_NE(both.problem().find("both"), std::string::npos);
+  EXPECT_NE(both.problem().find("more than one of synthetic, trace and sessions"), std::string::npos);
   const ConfigError endless = error_of(replace(kGood, "  requests: 10\n", ""));
   EXPECT_NE(endless.problem().find("no end"), std::string::npos);
   const ConfigError bounds = error_of(replace(kGood, "{dist: uniform, min: 1, max: 64}", "{dist: uniform, min: 9, max: 3}"));
