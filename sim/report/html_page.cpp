@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -109,9 +110,18 @@ std::string html_escape(const std::string& text) {
 std::string human_number(double v) {
   if (!std::isfinite(v)) return "n/a";
   const double a = std::fabs(v);
-  const std::pair<double, const char*> prefixes[] = {{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e4, "k"}};
-  for (const auto& [scale, prefix] : prefixes) {
-    if (a >= scale) return fmt::format("{:.3g} {}", v / scale, prefix);
+  // Numbers below 10,000 are written out; from there on in k (thousands), M, G, T.
+  struct Prefix {
+    double from, scale;
+    const char* name;
+  };
+  const Prefix prefixes[] = {{1e12, 1e12, "T"}, {1e9, 1e9, "G"}, {1e6, 1e6, "M"}, {1e4, 1e3, "k"}};
+  if (a >= 1e4) {
+    // Rounded to 3 significant digits first, so that 999,999 reads "1 M", not "1e+03 k".
+    const double r = std::strtod(fmt::format("{:.3g}", v).c_str(), nullptr);
+    for (const auto& p : prefixes) {
+      if (std::fabs(r) >= p.from) return fmt::format("{:.3g} {}", r / p.scale, p.name);
+    }
   }
   if (a == 0) return "0";
   if (a >= 100) return fmt::format("{:.0f}", v);

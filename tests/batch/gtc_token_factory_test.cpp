@@ -13,8 +13,8 @@ TEST(GtcTokenFactory, SweepExpandsToOneValidPointPerPlatform) {
   EXPECT_EQ(base.exit_code, 0) << base.err;
   const auto r = test::run_cli("sweep --dry-run " + test::source_path("scenarios/gtc-token-factory/sweep.yaml"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("3 point(s)"), std::string::npos) << r.out;
-  for (const char* platform : {"hgx-h100.xml", "gb200-nvl72.xml", "vr-nvl144.xml"})
+  EXPECT_NE(r.out.find("4 point(s)"), std::string::npos) << r.out;
+  for (const char* platform : {"hgx-h100.xml", "gb200-nvl72.xml", "vr-nvl144.xml", "gtc-rubin-groq.xml"})
     EXPECT_NE(r.out.find(platform), std::string::npos) << platform << "\n" << r.out;
 }
 
