@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 JOBS ?= 2
 SCENARIO ?= scenarios/quickstart.yaml
 
-.PHONY: all deps configure build run test clean fuzz test-sanitize
+.PHONY: all deps configure build run test clean fuzz test-sanitize bench
 
 all: build
 
@@ -25,6 +25,14 @@ test: build
 
 clean:
 	rm -rf $(BUILD_DIR)
+
+# Benchmarks (docs/performance.md), never part of `make test`: the Google Benchmark
+# microbenchmarks, then the whole-run benchmark of one TP=8 replica (bench/scale_pod.sh and
+# bench/scaling_curves.sh take minutes to hours; run them by hand).
+bench: build
+	@cmake --build $(BUILD_DIR) -j$(JOBS) --target benchmarks
+	$(BUILD_DIR)/bench/engine_micro_bench
+	bench/scale_single_replica.sh $(BUILD_DIR)
 
 # Robustness (README "Sanitizers and fuzzing", docs/errors.md). test-sanitize: the whole suite
 # built with AddressSanitizer + UndefinedBehaviorSanitizer (GCC) in its own folder, then ctest.

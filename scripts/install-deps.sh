@@ -13,6 +13,8 @@ packages=(
   graphviz time
   # tests/batch: xmllint (libxml2's parser) reads back the JUnit XML that --junit writes.
   libxml2-utils
+  # docs/performance.md: bench/scaling_curves.sh draws the scaling curves as SVG with gnuplot.
+  gnuplot-nox
 )
 # `install-deps.sh fuzz` (make fuzz): clang and its compiler-rt, whose libclang_rt.fuzzer gives
 # -fsanitize=fuzzer (libFuzzer). GCC's ASan/UBSan runtimes (make test-sanitize) come with g++.
