@@ -106,6 +106,23 @@ const Schema<DeploymentConfig>& deployment_schema() {
   return s;
 }
 
+const Schema<OffloadConfig>& offload_schema() {
+  static const Schema<OffloadConfig> s =
+      Schema<OffloadConfig>("offload",
+                            "Lower tiers of the prefix cache: blocks evicted from HBM are demoted to host CPU "
+                            "memory, then to the platform's storage nodes; a hit there is reloaded into HBM "
+                            "before the rest of the prompt is prefilled (needs prefix_cache_tokens > 0).")
+          .number("cpu_memory_fraction", &OffloadConfig::cpu_memory_fraction, 0.0,
+                  "Share of each host CPU's memory (its catalog capacity, e.g. Vera LPDDR5X) given to KV blocks, "
+                  "split between the accelerators attached to it; 0 = no CPU tier.",
+                  Check::UnitInterval)
+          .number("storage_fraction", &OffloadConfig::storage_fraction, 0.0,
+                  "Share of the storage nodes' disk capacity (platform storage:) given to KV blocks, split "
+                  "between the replicas; 0 = no storage tier.",
+                  Check::UnitInterval);
+  return s;
+}
+
 const Schema<ServingConfig>& serving_schema() {
   static const Schema<ServingConfig> s =
       Schema<ServingConfig>("serving", "Continuous batching with chunked prefill and a paged KV cache.")
@@ -122,13 +139,35 @@ const Schema<ServingConfig>& serving_schema() {
                    "Split prompts longer than the token budget across iterations.")
           .choice("router", &ServingConfig::router,
                   std::vector<std::pair<std::string, std::string>>{{"round_robin", "round_robin"},
-                                                                   {"least_outstanding", "least_outstanding"}},
-                  "round_robin", "Replica choice: round_robin, or least_outstanding (fewest tokens still to process).")
+                                                                   {"least_outstanding", "least_outstanding"},
+                                                                   {"kv_aware", "kv_aware"},
+                                                                   {"tier_priority", "tier_priority"}},
+                  "round_robin",
+                  "Replica choice: round_robin; least_outstanding (fewest tokens still to process); kv_aware "
+                  "(most prefix blocks in the replica's HBM cache minus router_load_weight x outstanding blocks, "
+                  "as Dynamo's KV router); tier_priority (least_outstanding, and replicas admit higher service "
+                  "tiers first).")
+          .number("router_load_weight", &ServingConfig::router_load_weight, 1.0,
+                  "kv_aware: weight of the load (outstanding tokens / prefix block tokens) against the overlap.",
+                  Check::NonNegative)
           .integer<std::int64_t>("prefix_cache_tokens", &ServingConfig::prefix_cache_tokens, 0,
                                  "HBM prefix cache per replica, tokens (LRU over the trace's prefix block "
                                  "hashes, e.g. Mooncake hash_ids; 0 = off).",
                                  Check::NonNegative, kMaxTokens)
+          .section("offload", &ServingConfig::offload, offload_schema(),
+                   "CPU-memory and storage tiers of the prefix cache (off by default).")
+          .choice("preemption", &ServingConfig::preemption,
+                  std::vector<std::pair<std::string, std::string>>{
+                      {"none", "none"}, {"recompute", "recompute"}, {"swap", "swap"}},
+                  "none",
+                  "When KV runs out: none (reserve prompt + output at admission; requests wait), recompute "
+                  "(admit on the prompt's KV; evict the youngest running request and redo its prefill) or swap "
+                  "(move its KV to host memory over the GPU-CPU link and back).")
           .validate([](const YamlNode& n, const ServingConfig& c) {
+            const bool offload = c.offload.cpu_memory_fraction > 0 || c.offload.storage_fraction > 0;
+            if (offload && c.prefix_cache_tokens == 0)
+              (n.child("offload") ? *n.child("offload") : n)
+                  .fail("offload tiers need the HBM prefix cache", "prefix_cache_tokens > 0");
             // As in vLLM: every running sequence must be able to decode in each iteration.
             if (c.max_batched_tokens < c.max_num_seqs)
               (n.child("max_batched_tokens") ? *n.child("max_batched_tokens") : n)

@@ -51,6 +51,13 @@ struct DeploymentConfig {
   bool allow_cross_domain = false;  // let a replica span NVLink domains
 };
 
+// Lower tiers of the prefix cache (serving.offload): blocks evicted from HBM go to host CPU
+// memory, then to the platform's storage nodes.
+struct OffloadConfig {
+  double cpu_memory_fraction = 0;  // share of each host CPU's catalog memory (0 = no CPU tier)
+  double storage_fraction = 0;     // share of the storage nodes' disks (0 = no storage tier)
+};
+
 struct ServingConfig {
   std::int64_t max_batched_tokens = 8192;  // token budget of one iteration
   int max_num_seqs = 256;                  // most sequences in one iteration
@@ -59,6 +66,9 @@ struct ServingConfig {
   bool chunked_prefill = true;             // split long prompts across iterations
   std::string router = "round_robin";      // which replica takes an arrival (router.hpp)
   std::int64_t prefix_cache_tokens = 0;    // HBM prefix cache per replica, in tokens (0 = off)
+  OffloadConfig offload;                   // CPU and storage tiers of the prefix cache
+  std::string preemption = "none";         // none | recompute | swap (batch_scheduler.hpp)
+  double router_load_weight = 1.0;         // kv_aware router: weight of the load term
 };
 
 struct EfficiencyOverride {

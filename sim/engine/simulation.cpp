@@ -21,6 +21,8 @@
 #include "sim/platform/platform.hpp"
 #include "sim/serving/replica_actor.hpp"
 #include "sim/metrics/invariants.hpp"
+#include "sim/serving/host_tiers.hpp"
+#include "sim/serving/scheduler_figures.hpp"
 #include "sim/serving/placement.hpp"
 #include "sim/serving/router.hpp"
 
@@ -213,6 +215,30 @@ std::vector<PreparedReplica> prepare(const Scenario& sc, const Catalog& catalog,
   return out;
 }
 
+// CPU link, CPU and storage tiers of one replica (sim/serving/host_tiers.hpp), into its limits.
+void apply_host_tiers(const simgrid::s4u::Engine& engine, const Catalog& catalog, const Scenario& sc,
+                      const PreparedReplica& p, std::size_t entry_replicas, double kv_bytes_per_token,
+                      SchedulerLimits& l) {
+  const bool caches = p.role != ReplicaRole::Decode && l.prefix_cache_blocks > 0;
+  const bool swaps = l.preemption == Preemption::Swap && p.role != ReplicaRole::Prefill;
+  if (!caches && !swaps) return;
+  HostTierRequest req;
+  req.devices = p.hosts;
+  req.kv_bytes_per_token_per_device = p.info.kv_bytes_per_token_per_gpu;
+  req.kv_bytes_per_token = kv_bytes_per_token;
+  req.block_tokens = l.prefix_block_tokens;
+  req.replica = static_cast<std::size_t>(p.info.index);
+  req.replicas = entry_replicas;
+  req.need_cpu_link = swaps;
+  ServingConfig serving = sc.serving;
+  if (!caches) serving.offload = OffloadConfig{};
+  const HostTiers tiers = host_tiers(engine, catalog, serving, req, sc.file);
+  l.cpu_link = tiers.cpu_link;
+  l.cpu_cache_blocks = tiers.cpu_blocks;
+  l.storage_link = tiers.storage_link;
+  l.storage_cache_blocks = tiers.storage_blocks;
+}
+
 }  // namespace
 
 void check_scenario(const Scenario& sc, const RunOptions& opt) {
@@ -221,7 +247,18 @@ void check_scenario(const Scenario& sc, const RunOptions& opt) {
   auto engine = make_engine(opt);
   load_platform(*engine, sc.platform, catalog);
   const PlatformView platform = inspect_platform(*engine, sc.platform);
-  (void)prepare(sc, catalog, model, platform);
+  auto prepared = prepare(sc, catalog, model, platform);
+  std::size_t entry_replicas = 0;
+  for (const auto& p : prepared) entry_replicas += p.role != ReplicaRole::Decode ? 1 : 0;
+  const double kv_bytes_per_token =
+      model.kv_elements_per_token_per_layer() * model.layers * bytes_per_element(sc.deployment.precision.kv_cache);
+  for (const auto& p : prepared) {
+    SchedulerLimits l;
+    l.role = p.role;
+    l.prefix_cache_blocks = sc.serving.prefix_cache_tokens > 0 ? 1 : 0;
+    l.preemption = preemption_from_name(sc.serving.preemption);
+    apply_host_tiers(*engine, catalog, sc, p, entry_replicas, kv_bytes_per_token, l);
+  }
   if (sc.workload.trace && !std::filesystem::exists(sc.workload.trace->path))
     throw ConfigError({sc.file, 0, 0}, "workload.trace.path", "file not found: " + sc.workload.trace->path);
 }
@@ -253,7 +290,8 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
   const double stop = sc.simulation.max_time ? *sc.simulation.max_time : kNever;
   std::size_t entry_replicas = 0;  // replicas that take arrivals: unified or prefill
   for (const auto& p : prepared) entry_replicas += p.role != ReplicaRole::Decode ? 1 : 0;
-  ArrivalFeed feed(*source, make_router(sc.serving.router), entry_replicas, stop);
+  ArrivalFeed feed(*source, make_router(sc.serving.router, RouterOptions{sc.serving.router_load_weight}),
+                   entry_replicas, stop);
   RunShared shared(feed, progress, sc.simulation.fast_forward);
   // KV bytes of one prompt token for the whole model (every layer and KV head), moved from a
   // prefill replica to a decode replica.
@@ -273,6 +311,10 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
   limits.max_context = model.max_context;
   limits.prefix_block_tokens = sc.workload.trace ? sc.workload.trace->hash_block_tokens : 512;
   limits.prefix_cache_blocks = sc.serving.prefix_cache_tokens / limits.prefix_block_tokens;
+  // Preemption, offload tiers and tier-aware admission (docs/configuration.md, serving).
+  limits.preemption = preemption_from_name(sc.serving.preemption);
+  if (feed.router().tier_priority())
+    for (const auto& t : sc.tiers) limits.tier_rank.push_back(t.price_per_mtok);  // dearer tiers first
 
   std::vector<std::unique_ptr<ReplicaRuntime>> replicas;
   int entry_index = 0;
@@ -280,6 +322,7 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
     auto perf = PerfModelRegistry::instance().create(sc.perf_model.name, p.setup);
     SchedulerLimits l = limits;
     l.role = p.role;
+    apply_host_tiers(*engine, catalog, sc, p, entry_replicas, shared.kv_bytes_per_token, l);
     BatchScheduler scheduler(l, KvCache(p.kv_blocks, sc.serving.kv_block_tokens), p.info.index, sink);
     replicas.push_back(std::make_unique<ReplicaRuntime>(p.info.index, p.role, p.hosts, std::move(perf), std::move(scheduler)));
     ReplicaRuntime& rt = *replicas.back();
@@ -380,8 +423,11 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
     result.summary.prefix_cache.looked_up_blocks += rt->scheduler.prefix_cache().looked_up_blocks();
     result.summary.prefix_cache.hit_blocks += rt->scheduler.prefix_cache().hit_blocks();
     result.summary.prefix_cache.prefill_tokens_saved += rt->scheduler.prefill_tokens_saved();
+    add_scheduler_figures(rt->scheduler, result.summary);
   }
   result.summary.prefix_cache.enabled = limits.prefix_cache_blocks > 0;
+  result.summary.preemption.mode = sc.serving.preemption;
+  for (const auto& r : result.records) result.summary.preemption.requests_preempted += r.preemptions > 0 ? 1 : 0;
   FailureFigures& failures = result.summary.failures;
   failures.events = sc.events.size();
   failures.replicas_failed = replicas_failed;

@@ -24,6 +24,7 @@ struct RequestRecord {
   double kv_transfer_start = -1;
   double kv_transfer_end = -1;
   double first_scheduled_decode = -1;
+  int preemptions = 0;           // times its KV was taken back for another request (recompute/swap)
 
   bool has_kv_transfer() const { return kv_transfer_end >= 0; }
   double kv_transfer_time() const { return kv_transfer_end - kv_transfer_start; }

@@ -1,6 +1,7 @@
 // Run-level figures computed from the request records (definitions: docs/metrics.md).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -47,12 +48,27 @@ struct TierSummary {
   Distribution ttft, tpot;
 };
 
-// The replicas' HBM prefix caches, summed.
+// The replicas' prefix caches, summed. hit_blocks counts hits in every tier; with offload tiers
+// (serving.offload) the per-tier figures are kept too: index 0 HBM, 1 CPU memory, 2 storage.
 struct PrefixCacheFigures {
   bool enabled = false;
   std::int64_t looked_up_blocks = 0;
   std::int64_t hit_blocks = 0;
   std::int64_t prefill_tokens_saved = 0;
+  bool offload = false;                             // a CPU or storage tier exists
+  std::array<std::int64_t, 3> tier_capacity_blocks{};  // summed over replicas
+  std::array<std::int64_t, 3> tier_hit_blocks{};
+  double reload_seconds = 0;                        // CPU/storage reloads added to iterations
+};
+
+// KV preemption (serving.preemption), summed over replicas.
+struct PreemptionFigures {
+  std::string mode = "none";
+  std::int64_t preemptions = 0;
+  std::int64_t requests_preempted = 0;   // requests preempted at least once
+  std::int64_t recomputed_tokens = 0;    // tokens whose prefill was redone
+  std::int64_t swapped_out_tokens = 0;   // KV tokens moved to host memory
+  double swap_seconds = 0;               // swap-out and swap-in time added to iterations
 };
 
 // Injected failures and what they cost.
@@ -86,6 +102,7 @@ struct Summary {
   EnergyFigures energy;
   FailureFigures failures;
   PrefixCacheFigures prefix_cache;
+  PreemptionFigures preemption;
   WorkloadCounters workload;        // what the request source read and dropped (traces)
   std::vector<TierSummary> tiers;   // per service tier, when the workload assigns tiers
 };

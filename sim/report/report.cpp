@@ -10,6 +10,7 @@
 #include "models/catalog.hpp"
 #include "models/core/units.hpp"
 #include "sim/report/summary_sections.hpp"
+#include "sim/serving/prefix_cache.hpp"
 
 namespace tokenfab {
 namespace {
@@ -186,6 +187,30 @@ std::string summary_json(const RunResult& run) {
                                                              : 0.0},
                          {"prefill_tokens_saved", c.prefill_tokens_saved}};
   }
+  if (s.prefix_cache.enabled && s.prefix_cache.offload) {
+    // Hit rate of each tier over all looked-up blocks (they sum to the overall hit_rate).
+    const auto& c = s.prefix_cache;
+    nlohmann::ordered_json tiers;
+    for (std::size_t t = 0; t < kCacheTiers; ++t) {
+      tiers[cache_tier_name(static_cast<CacheTier>(t))] = {
+          {"capacity_blocks", c.tier_capacity_blocks[t]},
+          {"hit_blocks", c.tier_hit_blocks[t]},
+          {"hit_rate", c.looked_up_blocks > 0 ? static_cast<double>(c.tier_hit_blocks[t]) /
+                                                    static_cast<double>(c.looked_up_blocks)
+                                              : 0.0}};
+    }
+    j["prefix_cache"]["tiers"] = tiers;
+    j["prefix_cache"]["reload_s"] = c.reload_seconds;
+  }
+  if (s.preemption.mode != "none") {
+    const auto& p = s.preemption;
+    j["preemption"] = {{"mode", p.mode},
+                       {"preemptions", p.preemptions},
+                       {"requests_preempted", p.requests_preempted},
+                       {"recomputed_tokens", p.recomputed_tokens},
+                       {"swapped_out_tokens", p.swapped_out_tokens},
+                       {"swap_s", p.swap_seconds}};
+  }
   if (s.failures.events > 0) {
     const auto& f = s.failures;
     j["failures"] = {{"events", f.events},
@@ -205,7 +230,7 @@ std::string summary_json(const RunResult& run) {
 
 void write_requests_csv(std::ostream& out, const RunResult& run) {
   out << "id,arrival_s,input_tokens,output_tokens,outcome,replica,first_scheduled_s,first_token_s,completion_s,"
-         "ttft_s,tpot_s,e2e_s,decode_replica,kv_transfer_s,retries,reason,tier\n";
+         "ttft_s,tpot_s,e2e_s,decode_replica,kv_transfer_s,retries,reason,tier,preemptions\n";
   for (const auto& r : run.records) {
     const bool done = r.outcome == Outcome::Completed;
     fmt::print(out, "{},{:.9f},{},{},{},{},", r.request.id, r.request.arrival, r.request.input_tokens,
@@ -221,7 +246,7 @@ void write_requests_csv(std::ostream& out, const RunResult& run) {
     const auto& tiers = run.scenario.tiers;
     if (r.request.tier >= 0 && r.request.tier < static_cast<int>(tiers.size()))
       out << tiers[static_cast<std::size_t>(r.request.tier)].name;
-    out << "\n";
+    out << "," << r.preemptions << "\n";
   }
 }
 

@@ -1,6 +1,8 @@
 #include "sim/serving/batch_scheduler.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -15,6 +17,22 @@ std::string role_name(ReplicaRole r) {
   return "?";
 }
 
+Preemption preemption_from_name(const std::string& name) {
+  if (name == "none") return Preemption::None;
+  if (name == "recompute") return Preemption::Recompute;
+  if (name == "swap") return Preemption::Swap;
+  throw std::invalid_argument("no preemption mode named '" + name + "'");
+}
+
+const char* preemption_name(Preemption p) {
+  switch (p) {
+    case Preemption::None: return "none";
+    case Preemption::Recompute: return "recompute";
+    case Preemption::Swap: return "swap";
+  }
+  return "?";
+}
+
 std::int64_t BatchScheduler::kv_tokens(const Request& r) const {
   return limits_.role == ReplicaRole::Prefill ? r.input_tokens : r.input_tokens + r.output_tokens;
 }
@@ -22,14 +40,37 @@ std::int64_t BatchScheduler::kv_tokens(const Request& r) const {
 BatchScheduler::BatchScheduler(SchedulerLimits limits, KvCache kv, int replica, Sink on_done)
     : limits_(limits),
       kv_(kv),
-      prefix_cache_(limits.role == ReplicaRole::Decode ? 0 : limits.prefix_cache_blocks),
+      prefix_cache_(limits.role == ReplicaRole::Decode ? 0 : limits.prefix_cache_blocks,
+                    limits.role == ReplicaRole::Decode ? 0 : limits.cpu_cache_blocks,
+                    limits.role == ReplicaRole::Decode ? 0 : limits.storage_cache_blocks),
       replica_(replica),
-      on_done_(std::move(on_done)) {}
+      on_done_(std::move(on_done)) {
+  // A prefill replica never grows a sequence's KV: nothing to preempt.
+  if (limits_.role == ReplicaRole::Prefill) limits_.preemption = Preemption::None;
+  residue_.assign(static_cast<std::size_t>(kv_.block_tokens()), 0);
+}
+
+void BatchScheduler::queue(Sequence&& s) {
+  if (limits_.tier_rank.empty()) {
+    waiting_.push_back(std::move(s));
+    return;
+  }
+  // Behind every waiting request of at least its rank (FCFS within a rank).
+  auto it = waiting_.end();
+  while (it != waiting_.begin() && std::prev(it)->rank < s.rank) --it;
+  waiting_.insert(it, std::move(s));
+}
+
+void BatchScheduler::queue_first(Sequence&& s) {
+  s.rank = std::numeric_limits<double>::infinity();
+  waiting_.push_front(std::move(s));
+}
 
 void BatchScheduler::enqueue(const Request& r) {
   Sequence s;
   s.record.request = r;
   s.record.replica = replica_;
+  s.target = r.input_tokens;
   const std::int64_t total = r.input_tokens + r.output_tokens;
   std::string reason;
   if (limits_.max_context > 0 && total > limits_.max_context) {
@@ -48,7 +89,11 @@ void BatchScheduler::enqueue(const Request& r) {
     return;
   }
   outstanding_tokens_ += limits_.role == ReplicaRole::Prefill ? r.input_tokens : total;
-  waiting_.push_back(std::move(s));
+  if (!limits_.tier_rank.empty())
+    s.rank = r.tier >= 0 && r.tier < static_cast<int>(limits_.tier_rank.size())
+                 ? limits_.tier_rank[static_cast<std::size_t>(r.tier)]
+                 : -std::numeric_limits<double>::infinity();
+  queue(std::move(s));
 }
 
 void BatchScheduler::enqueue_prefilled(RequestRecord&& record) {
@@ -63,31 +108,116 @@ void BatchScheduler::enqueue_prefilled(RequestRecord&& record) {
     return;
   }
   s.kv_ready = true;
+  s.target = r.input_tokens;
   s.prefilled = r.input_tokens;
+  s.generated = 1;
   outstanding_tokens_ += r.output_tokens - 1;
   waiting_.push_back(std::move(s));
 }
 
-void BatchScheduler::start_decoding(std::size_t slot) {
+std::size_t BatchScheduler::residue(std::int64_t start, std::int64_t context) const {
+  // A decoding sequence writes KV entry `context + (d - start)` at decode step d; it needs a new
+  // block when that entry opens one: d = start - context (mod block).
+  const std::int64_t b = kv_.block_tokens();
+  return static_cast<std::size_t>(((start - context) % b + b) % b);
+}
+
+std::int64_t BatchScheduler::growth_now() const {
+  if (!preempting() || decoding_ == 0) return 0;
+  return residue_[static_cast<std::size_t>(decode_step_ % kv_.block_tokens())];
+}
+
+std::int64_t BatchScheduler::held_blocks(const Sequence& s) const {
+  return preempting() && s.decoding ? kv_.blocks_for(context_now(s)) : s.blocks;
+}
+
+std::int64_t BatchScheduler::admission_blocks(const Sequence& s) const {
+  if (!preempting()) return kv_.blocks_for(kv_tokens(s.record.request));
+  return kv_.blocks_for(s.swapped_context > 0 ? s.swapped_context : s.target);
+}
+
+void BatchScheduler::start_decoding(std::size_t slot, std::int64_t context, std::int64_t generated) {
   Sequence& s = slots_[slot];
-  const std::int64_t remaining = s.record.request.output_tokens - 1;
+  const std::int64_t remaining = s.record.request.output_tokens - generated;
+  s.decoding = true;
   s.decode_start = decode_step_;
+  s.base_context = context;
+  s.base_generated = generated;
   decoding_ += 1;
-  decode_context_ += s.record.request.input_tokens;  // first decode: prompt + token 1 fed back
-  finishes_.push({decode_step_ + remaining, order_of_slot_[slot], slot});
+  decode_context_ += context;  // first decode: the prompt + the last token fed back
+  finishes_.insert({decode_step_ + remaining, order_of_slot_[slot], slot});
+  if (preempting()) residue_[residue(decode_step_, context)] += 1;
+}
+
+void BatchScheduler::stop_decoding(std::size_t slot) {
+  Sequence& s = slots_[slot];
+  const std::int64_t remaining = s.record.request.output_tokens - s.base_generated;
+  finishes_.erase({s.decode_start + remaining, order_of_slot_[slot], slot});
+  decode_context_ -= context_now(s);
+  decoding_ -= 1;
+  if (preempting()) residue_[residue(s.decode_start, s.base_context)] -= 1;
+  s.decoding = false;
 }
 
 std::size_t BatchScheduler::store(Sequence&& s) {
+  std::size_t slot;
   if (!free_slots_.empty()) {
-    const std::size_t slot = free_slots_.back();
+    slot = free_slots_.back();
     free_slots_.pop_back();
     slots_[slot] = std::move(s);
     order_of_slot_[slot] = admissions_++;
-    return slot;
+  } else {
+    slots_.push_back(std::move(s));
+    order_of_slot_.push_back(admissions_++);
+    slot = slots_.size() - 1;
   }
-  slots_.push_back(std::move(s));
-  order_of_slot_.push_back(admissions_++);
-  return slots_.size() - 1;
+  running_.insert({order_of_slot_[slot], slot});
+  return slot;
+}
+
+void BatchScheduler::preempt_youngest() {
+  const auto youngest = std::prev(running_.end());
+  const std::size_t slot = youngest->second;
+  running_.erase(youngest);
+  slots_[slot].record.preemptions += 1;
+  counters_.preemptions += 1;
+  if (slots_[slot].decoding) {
+    const std::int64_t context = context_now(slots_[slot]);
+    const std::int64_t generated = generated_now(slots_[slot]);
+    stop_decoding(slot);
+    Sequence s = std::move(slots_[slot]);
+    free_slots_.push_back(slot);
+    kv_.release(kv_.blocks_for(context));
+    s.generated = generated;
+    s.blocks = 0;
+    if (limits_.preemption == Preemption::Swap) {
+      s.swapped_context = context;
+      const double t = limits_.cpu_link.seconds(context);
+      pending_extra_ += t;
+      counters_.swap_seconds += t;
+      counters_.swapped_out_tokens += context;
+      swapped_.push_back(std::move(s));
+      return;
+    }
+    // Recompute: the prefill of prompt + generated tokens rebuilds the KV; it yields the next token.
+    s.target = s.record.request.input_tokens + generated;
+    s.prefilled = 0;
+    s.kv_ready = false;
+    outstanding_tokens_ += s.target;
+    counters_.recomputed_tokens += s.target;
+    queue_first(std::move(s));
+    return;
+  }
+  Sequence s = std::move(slots_[slot]);
+  free_slots_.push_back(slot);
+  // A prompt still in prefill starts it again (in both modes: its partial KV is dropped).
+  prefilling_.erase(std::find(prefilling_.begin(), prefilling_.end(), slot));
+  kv_.release(s.blocks);
+  s.blocks = 0;
+  outstanding_tokens_ += s.prefilled;  // prefix hits and chunks done are redone
+  counters_.recomputed_tokens += s.prefilled;
+  s.prefilled = 0;
+  queue_first(std::move(s));
 }
 
 const BatchShape& BatchScheduler::plan(double now) {
@@ -95,17 +225,57 @@ const BatchShape& BatchScheduler::plan(double now) {
   chunks_.clear();
   chunk_slots_.clear();
   std::int64_t budget = limits_.max_batched_tokens;
+  // Preemption modes: the decoding sequences' new blocks come first; make room by preempting the
+  // youngest running requests (vLLM's policy).
+  std::int64_t growth = growth_now();
+  bool preempted = false;
+  while (!kv_.can_allocate(growth) && !running_.empty()) {
+    preempt_youngest();
+    preempted = true;
+    growth = growth_now();
+  }
+  // After a preemption nothing new is admitted in this iteration (vLLM's rule): what was just
+  // preempted would otherwise come straight back.
+  const bool admit = !preempted || running_.empty();
+  // Starts decoding an admitted sequence; under preemption, its first entry may open a block.
+  auto fits = [&](std::int64_t blocks, std::int64_t context) {
+    const std::int64_t opens = preempting() && context % kv_.block_tokens() == 0 ? 1 : 0;
+    return kv_.can_allocate(blocks + growth + opens);
+  };
+  // 0a. Swapped-out sequences come back before anything new (their KV returns over the host link).
+  while (admit && !swapped_.empty() && static_cast<int>(running()) < limits_.max_num_seqs) {
+    Sequence& front = swapped_.front();
+    const std::int64_t blocks = admission_blocks(front);
+    if (!fits(blocks, front.swapped_context)) break;
+    kv_.allocate(blocks);
+    Sequence s = std::move(front);
+    swapped_.pop_front();
+    const double t = limits_.cpu_link.seconds(s.swapped_context);
+    pending_extra_ += t;
+    counters_.swap_seconds += t;
+    const std::int64_t context = s.swapped_context;
+    s.swapped_context = 0;
+    const std::int64_t generated = s.generated;
+    const std::size_t slot = store(std::move(s));
+    start_decoding(slot, context, generated);
+    growth = growth_now();
+  }
   // 0. Decode role: requests whose KV arrived join the decoding set, FCFS, while slots and KV last.
-  while (!waiting_.empty() && waiting_.front().kv_ready && static_cast<int>(running()) < limits_.max_num_seqs) {
-    const std::int64_t blocks = kv_.blocks_for(kv_tokens(waiting_.front().record.request));
-    if (!kv_.can_allocate(blocks)) break;
+  while (admit && !waiting_.empty() && waiting_.front().kv_ready &&
+         static_cast<int>(running()) < limits_.max_num_seqs) {
+    const std::int64_t blocks = admission_blocks(waiting_.front());
+    if (!fits(blocks, waiting_.front().target)) break;
     kv_.allocate(blocks);
     Sequence s = std::move(waiting_.front());
     waiting_.pop_front();
     s.blocks = blocks;
     if (s.record.first_scheduled_decode < 0) s.record.first_scheduled_decode = now;
-    start_decoding(store(std::move(s)));
+    const std::int64_t context = s.target;
+    const std::int64_t generated = s.generated;
+    start_decoding(store(std::move(s)), context, generated);
+    growth = growth_now();
   }
+  planned_growth_ = growth;
   // 1. Every decoding sequence, one token each (the config requires max_batched_tokens >=
   //    max_num_seqs, so the budget covers them). A decode feeds back the token produced last
   //    iteration, whose KV entry it writes now: q = 1 after `context` entries.
@@ -121,7 +291,7 @@ const BatchShape& BatchScheduler::plan(double now) {
   }
   auto chunk = [&](std::size_t slot, std::int64_t q) {
     Sequence& s = slots_[slot];
-    const bool emits = s.prefilled + q >= s.record.request.input_tokens;
+    const bool emits = s.prefilled + q >= s.target;
     shape_.add(q, s.prefilled, emits);
     chunks_.push_back({q, s.prefilled});
     chunk_slots_.push_back(slot);
@@ -131,28 +301,37 @@ const BatchShape& BatchScheduler::plan(double now) {
   // 2. Unfinished prefills, in admission order.
   for (std::size_t i = 0; i < prefilling_.size() && budget > 0; ++i) {
     const Sequence& s = slots_[prefilling_[i]];
-    chunk(prefilling_[i], std::min(s.record.request.input_tokens - s.prefilled, budget));
+    chunk(prefilling_[i], std::min(s.target - s.prefilled, budget));
   }
-  // 3. New requests, first come first served; stop at the first that does not fit.
-  while (!waiting_.empty() && !waiting_.front().kv_ready && budget > 0 &&
+  // 3. New requests, first come first served (or by tier rank); stop at the first that does not fit.
+  while (admit && !waiting_.empty() && !waiting_.front().kv_ready && budget > 0 &&
          static_cast<int>(running()) < limits_.max_num_seqs) {
-    const Request& r = waiting_.front().record.request;
-    const std::int64_t blocks = kv_.blocks_for(kv_tokens(r));
-    if (!kv_.can_allocate(blocks)) break;
-    if (!limits_.chunked_prefill && r.input_tokens > budget) break;
+    const Sequence& front = waiting_.front();
+    const std::int64_t blocks = admission_blocks(front);
+    if (!kv_.can_allocate(blocks + growth)) break;
+    if (!limits_.chunked_prefill && front.target > budget) break;
     kv_.allocate(blocks);
     Sequence s = std::move(waiting_.front());
     waiting_.pop_front();
     s.blocks = blocks;
     if (prefix_cache_.enabled() && !s.record.request.prefix_blocks.empty()) {
       // Cached leading blocks skip prefill; at least the last prompt token is computed (it
-      // produces the first output token).
-      const std::int64_t hit = prefix_cache_.match(s.record.request.prefix_blocks);
-      s.prefilled = std::min(hit * limits_.prefix_block_tokens, s.record.request.input_tokens - 1);
+      // produces the next output token). Blocks found in the CPU or storage tier are reloaded
+      // into HBM first, at their link's price.
+      const PrefixMatch hit = prefix_cache_.match(s.record.request.prefix_blocks);
+      s.prefilled = std::min(hit.blocks * limits_.prefix_block_tokens, s.target - 1);
       prefill_tokens_saved_ += s.prefilled;
       outstanding_tokens_ -= s.prefilled;
+      const std::size_t cpu = static_cast<std::size_t>(CacheTier::Cpu);
+      const std::size_t storage = static_cast<std::size_t>(CacheTier::Storage);
+      const double t = limits_.cpu_link.seconds(hit.by_tier[cpu] * limits_.prefix_block_tokens) +
+                       limits_.storage_link.seconds(hit.by_tier[storage] * limits_.prefix_block_tokens);
+      counters_.reloaded_blocks[cpu] += hit.by_tier[cpu];
+      counters_.reloaded_blocks[storage] += hit.by_tier[storage];
+      counters_.reload_seconds += t;
+      pending_extra_ += t;
     }
-    const std::int64_t q = std::min(s.record.request.input_tokens - s.prefilled, budget);
+    const std::int64_t q = std::min(s.target - s.prefilled, budget);
     const std::size_t slot = store(std::move(s));
     prefilling_.push_back(slot);
     chunk(slot, q);
@@ -164,50 +343,55 @@ void BatchScheduler::finish(std::size_t slot, double now) {
   Sequence& s = slots_[slot];
   s.record.completion = now;
   s.record.outcome = Outcome::Completed;
-  kv_.release(s.blocks);
+  kv_.release(held_blocks(s));
+  running_.erase({order_of_slot_[slot], slot});
   on_done_(std::move(s.record));
   free_slots_.push_back(slot);
 }
 
 void BatchScheduler::complete(double now) {
-  // Decodes: every decoding sequence gained one token.
+  pending_extra_ = 0;
+  // Decodes: every decoding sequence gained one token (and, under preemption, the blocks that
+  // this step's entries opened).
   if (planned_decodes_ > 0) {
+    kv_.allocate(planned_growth_);
+    planned_growth_ = 0;
     decode_step_ += 1;
     decode_context_ += planned_decodes_;
     tokens_emitted_ += planned_decodes_;
     outstanding_tokens_ -= planned_decodes_;
-    while (!finishes_.empty() && finishes_.top().step <= decode_step_) {
-      const Finish f = finishes_.top();
-      finishes_.pop();
-      const Sequence& s = slots_[f.slot];
-      decode_context_ -= s.record.request.input_tokens + s.record.request.output_tokens - 1;
-      decoding_ -= 1;
+    while (!finishes_.empty() && finishes_.begin()->step <= decode_step_) {
+      const Finish f = *finishes_.begin();
+      Sequence& s = slots_[f.slot];
+      s.blocks = held_blocks(s);  // what it holds now (grown blocks under preemption)
+      stop_decoding(f.slot);
       finish(f.slot, now);
     }
   }
-  // Prefill chunks: sequences whose prompt is done emit their first token and start decoding.
+  // Prefill chunks: sequences whose prompt is done emit their next token and start decoding.
   std::size_t done_prefills = 0;
   for (std::size_t i = 0; i < chunk_slots_.size(); ++i) {
     const std::size_t slot = chunk_slots_[i];
     Sequence& s = slots_[slot];
     s.prefilled += chunks_[i].new_tokens;
     outstanding_tokens_ -= chunks_[i].new_tokens;
-    if (s.prefilled < s.record.request.input_tokens) continue;
+    if (s.prefilled < s.target) continue;
     ++done_prefills;
     if (prefix_cache_.enabled()) prefix_cache_.insert(s.record.request.prefix_blocks);
-    s.record.first_token = now;
+    if (s.generated == 0) s.record.first_token = now;
     tokens_emitted_ += 1;
     outstanding_tokens_ -= 1;
-    if (s.record.request.output_tokens == 1) {
+    if (s.generated + 1 >= s.record.request.output_tokens) {
       finish(slot, now);
     } else if (limits_.role == ReplicaRole::Prefill) {
       // The prompt's KV leaves with the request (the transfer is the engine's business); its
       // blocks are free for the next prompts.
       kv_.release(s.blocks);
+      running_.erase({order_of_slot_[slot], slot});
       on_handoff_(std::move(s.record));
       free_slots_.push_back(slot);
     } else {
-      start_decoding(slot);
+      start_decoding(slot, s.target, s.generated + 1);
     }
   }
   if (done_prefills > 0) {
@@ -216,7 +400,7 @@ void BatchScheduler::complete(double now) {
     prefilling_.erase(std::remove_if(prefilling_.begin(), prefilling_.end(),
                                      [&](std::size_t slot) {
                                        const Sequence& s = slots_[slot];
-                                       return s.prefilled >= s.record.request.input_tokens;
+                                       return s.prefilled >= s.target;
                                      }),
                       prefilling_.end());
   }
@@ -228,12 +412,9 @@ void BatchScheduler::complete(double now) {
 std::vector<RequestRecord> BatchScheduler::in_flight() const {
   std::vector<RequestRecord> out;
   for (std::size_t slot : prefilling_) out.push_back(slots_[slot].record);
-  auto heap = finishes_;
-  while (!heap.empty()) {
-    out.push_back(slots_[heap.top().slot].record);
-    heap.pop();
-  }
+  for (const Finish& f : finishes_) out.push_back(slots_[f.slot].record);
   for (const auto& s : waiting_) out.push_back(s.record);
+  for (const auto& s : swapped_) out.push_back(s.record);
   return out;
 }
 
@@ -241,15 +422,16 @@ std::vector<RequestRecord> BatchScheduler::evict_all() {
   std::vector<RequestRecord> out = in_flight();
   // Tokens the evicted requests had produced are lost work, produced again after the retry: take
   // them out of the count so that the end-of-run token invariant stays exact.
-  auto heap = finishes_;
-  while (!heap.empty()) {
-    tokens_emitted_ -= decode_step_ - slots_[heap.top().slot].decode_start + 1;
-    heap.pop();
-  }
-  for (const auto& w : waiting_) tokens_emitted_ -= w.kv_ready ? 1 : 0;
+  for (const Finish& f : finishes_) tokens_emitted_ -= generated_now(slots_[f.slot]);
+  for (std::size_t slot : prefilling_) tokens_emitted_ -= slots_[slot].generated;
+  for (const auto& w : waiting_) tokens_emitted_ -= w.generated;
+  for (const auto& w : swapped_) tokens_emitted_ -= w.generated;
   waiting_.clear();
+  swapped_.clear();
   prefilling_.clear();
-  while (!finishes_.empty()) finishes_.pop();
+  finishes_.clear();
+  running_.clear();
+  std::fill(residue_.begin(), residue_.end(), 0);
   slots_.clear();
   free_slots_.clear();
   order_of_slot_.clear();
@@ -259,6 +441,8 @@ std::vector<RequestRecord> BatchScheduler::evict_all() {
   chunks_.clear();
   chunk_slots_.clear();
   planned_decodes_ = 0;
+  planned_growth_ = 0;
+  pending_extra_ = 0;
   kv_.release(kv_.used_blocks());
   return out;
 }

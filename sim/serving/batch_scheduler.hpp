@@ -2,19 +2,29 @@
 // budget; running decodes go first (one token each), then unfinished prefill chunks in admission
 // order, then new requests in arrival order (FCFS) while sequences, budget and KV blocks allow.
 //
-// KV is reserved for a request's whole length (prompt + output) when it is admitted, so a running
-// request never runs out of KV and no preemption is needed; a request that could never fit is
-// rejected on arrival with a reason. The scheduler is plain C++ (no SimGrid), tested directly.
+// KV: with preemption `none`, KV is reserved for a request's whole length (prompt + output) when
+// it is admitted, so a running request never runs out of KV and requests wait FCFS for room. With
+// `recompute` or `swap` (vLLM's preemption modes), only the prompt's blocks are taken at admission
+// and a decoding sequence takes a block each time it crosses a block boundary; when the free
+// blocks do not cover this iteration's needs, the youngest running request is preempted: its KV
+// is dropped and it is queued first to redo the prefill of prompt + generated tokens (recompute),
+// or its KV goes to host memory over the GPU-CPU link and comes back before it resumes (swap;
+// both moves priced at the host link's bandwidth). A request that could never fit is rejected on
+// arrival with a reason. The scheduler is plain C++ (no SimGrid), tested directly.
+//
+// Time the engine cannot see in the batch shape (swap traffic, reloads of prefix blocks from the
+// CPU or storage tiers) is added to the iteration that causes it: pending_extra_seconds().
 //
 // Cost: decoding sequences are kept as aggregates (count, summed context) plus a heap of finish
 // steps, so an iteration costs O(prefilling + admitted + finishing) and not O(batch): the engine
 // can step through millions of decode iterations cheaply.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <queue>
+#include <set>
 #include <vector>
 
 #include "models/perf/perf_model.hpp"
@@ -29,6 +39,21 @@ namespace tokenfab {
 enum class ReplicaRole { Unified, Prefill, Decode };
 std::string role_name(ReplicaRole r);
 
+// What happens when a running request needs a KV block and none is free (see above).
+enum class Preemption { None, Recompute, Swap };
+Preemption preemption_from_name(const std::string& name);  // none | recompute | swap
+const char* preemption_name(Preemption p);
+
+// Prices of moving KV between HBM and a lower memory tier, per token of KV of this replica (its
+// devices move their shards in parallel) plus a fixed latency per move.
+struct TierLink {
+  double seconds_per_token = 0;
+  double latency = 0;
+  double seconds(std::int64_t tokens) const {
+    return tokens > 0 ? latency + seconds_per_token * static_cast<double>(tokens) : 0.0;
+  }
+};
+
 struct SchedulerLimits {
   ReplicaRole role = ReplicaRole::Unified;
   std::int64_t max_batched_tokens = 8192;
@@ -37,6 +62,15 @@ struct SchedulerLimits {
   std::int64_t max_context = 0;  // model context; longer requests are rejected (0 = no limit)
   std::int64_t prefix_cache_blocks = 0;   // HBM prefix cache capacity in prefix blocks (0 = off)
   std::int64_t prefix_block_tokens = 512; // tokens per prefix block (the trace's hash block)
+  // Offload tiers of the prefix cache (0 = no such tier) and the price of a reload from each.
+  std::int64_t cpu_cache_blocks = 0;
+  std::int64_t storage_cache_blocks = 0;
+  TierLink cpu_link;      // HBM <-> host CPU memory (NVLink-C2C or PCIe): CPU-tier reloads and swap
+  TierLink storage_link;  // storage node -> HBM (disk read and network path)
+  Preemption preemption = Preemption::None;
+  // Tier-aware priority: rank of each service tier (index = Request::tier); waiting requests of a
+  // higher rank are admitted first (FCFS within a rank; no tier = lowest). Empty = plain FCFS.
+  std::vector<double> tier_rank;
 };
 
 class BatchScheduler {
@@ -52,20 +86,35 @@ class BatchScheduler {
   void enqueue_prefilled(RequestRecord&& record);
   // Prefill role: where requests go once their prompt is done (their first token stamped).
   void set_handoff(Sink handoff) { on_handoff_ = std::move(handoff); }
-  bool idle() const { return waiting_.empty() && running() == 0; }
+  bool idle() const { return waiting_.empty() && swapped_.empty() && running() == 0; }
 
   // Forms the next iteration starting at `now`; an empty shape means nothing can run.
   const BatchShape& plan(double now);
   // Applies the planned iteration, which ended at `now`: advances sequences, stamps first tokens,
   // finishes requests (to the sink) and frees their KV.
   void complete(double now);
+  // Seconds of KV movement (swaps, tier reloads) the planned iteration must add to its priced
+  // time; kept across re-planning until complete().
+  double pending_extra_seconds() const { return pending_extra_; }
 
-  std::size_t waiting() const { return waiting_.size(); }
+  std::size_t waiting() const { return waiting_.size() + swapped_.size(); }
+  std::size_t swapped() const { return swapped_.size(); }
   std::size_t running() const { return static_cast<std::size_t>(decoding_) + prefilling_.size(); }
   std::size_t decoding() const { return static_cast<std::size_t>(decoding_); }
   const KvCache& kv() const { return kv_; }
   const PrefixCache& prefix_cache() const { return prefix_cache_; }
+  std::int64_t prefix_block_tokens() const { return limits_.prefix_block_tokens; }
   std::int64_t prefill_tokens_saved() const { return prefill_tokens_saved_; }
+  // Preemption and offload figures (summary.json).
+  struct Counters {
+    std::int64_t preemptions = 0;
+    std::int64_t recomputed_tokens = 0;   // prompt + generated tokens queued again for prefill
+    std::int64_t swapped_out_tokens = 0;  // KV tokens moved to host memory
+    double swap_seconds = 0;              // swap-out plus swap-in time added to iterations
+    std::array<std::int64_t, kCacheTiers> reloaded_blocks{};  // prefix blocks reloaded, by tier
+    double reload_seconds = 0;            // tier reload time added to iterations
+  };
+  const Counters& counters() const { return counters_; }
   // Tokens still to process for queued and running requests (a load measure for routers).
   std::int64_t outstanding_tokens() const { return outstanding_tokens_; }
   // Output tokens produced so far (first tokens and decodes), for the end-of-run invariants.
@@ -88,20 +137,41 @@ class BatchScheduler {
   struct Sequence {
     RequestRecord record;
     bool kv_ready = false;          // decode role: prompt KV arrived, goes straight to decoding
-    std::int64_t prefilled = 0;     // prompt tokens already in KV
-    std::int64_t blocks = 0;        // KV blocks reserved
+    bool decoding = false;
+    std::int64_t target = 0;        // tokens the prefill builds: the prompt (+ generated, recompute)
+    std::int64_t generated = 0;     // output tokens produced before the current prefill / swap
+    std::int64_t prefilled = 0;     // of `target`, tokens already in KV
+    std::int64_t blocks = 0;        // KV blocks held (decoding under preemption: see held_blocks)
     std::int64_t decode_start = 0;  // decode step at which it started decoding
+    std::int64_t base_context = 0;  // KV entries when it started decoding
+    std::int64_t base_generated = 0;  // output tokens when it started decoding
+    std::int64_t swapped_context = 0;  // swap: KV entries in host memory
+    double rank = 0;                // tier priority (preempted requests go first)
   };
   struct Finish {
     std::int64_t step;  // decode step after which it is done
     std::uint64_t order;  // admission order: ties finish in admission order
     std::size_t slot;
-    bool operator>(const Finish& o) const { return step != o.step ? step > o.step : order > o.order; }
+    bool operator<(const Finish& o) const { return step != o.step ? step < o.step : order < o.order; }
   };
 
   std::size_t store(Sequence&& s);
   void finish(std::size_t slot, double now);
-  void start_decoding(std::size_t slot);
+  void start_decoding(std::size_t slot, std::int64_t context, std::int64_t generated);
+  bool preempting() const { return limits_.preemption != Preemption::None; }
+  // KV entries / output tokens of a decoding sequence now.
+  std::int64_t context_now(const Sequence& s) const { return s.base_context + decode_step_ - s.decode_start; }
+  std::int64_t generated_now(const Sequence& s) const { return s.base_generated + decode_step_ - s.decode_start; }
+  std::int64_t held_blocks(const Sequence& s) const;
+  // Blocks a sequence takes when it is admitted.
+  std::int64_t admission_blocks(const Sequence& s) const;
+  std::size_t residue(std::int64_t start, std::int64_t context) const;
+  // Blocks the decoding sequences need for this step's KV entries (preemption modes).
+  std::int64_t growth_now() const;
+  void preempt_youngest();
+  void stop_decoding(std::size_t slot);
+  void queue_first(Sequence&& s);
+  void queue(Sequence&& s);
   // KV tokens a request holds here: the prompt on a prefill replica, prompt + output elsewhere.
   std::int64_t kv_tokens(const Request& r) const;
 
@@ -113,7 +183,13 @@ class BatchScheduler {
   Sink on_done_;
   Sink on_handoff_;
   std::deque<Sequence> waiting_;
+  std::deque<Sequence> swapped_;         // swap: preempted, KV in host memory, oldest first
   std::vector<std::size_t> prefilling_;  // slots, admission order
+  std::set<std::pair<std::uint64_t, std::size_t>> running_;  // (admission order, slot)
+  std::vector<std::int64_t> residue_;    // preemption: decoding sequences by (start - context) mod block
+  std::int64_t planned_growth_ = 0;      // blocks the planned decodes take at complete()
+  double pending_extra_ = 0;
+  Counters counters_;
   std::vector<Sequence> slots_;
   std::vector<std::size_t> free_slots_;
   std::vector<std::uint64_t> order_of_slot_;
@@ -122,7 +198,7 @@ class BatchScheduler {
   std::int64_t decoding_ = 0;
   std::int64_t decode_context_ = 0;  // sum of contexts of the decoding sequences at the next step
   std::int64_t decode_step_ = 0;     // decode steps executed so far
-  std::priority_queue<Finish, std::vector<Finish>, std::greater<>> finishes_;
+  std::set<Finish> finishes_;
   std::int64_t outstanding_tokens_ = 0;
   std::int64_t tokens_emitted_ = 0;
   // The planned iteration.

@@ -2,35 +2,70 @@
 
 namespace tokenfab {
 
-void PrefixCache::touch(std::uint64_t block) {
-  auto it = where_.find(block);
-  if (it != where_.end()) {
-    lru_.splice(lru_.begin(), lru_, it->second);
+const char* cache_tier_name(CacheTier t) {
+  switch (t) {
+    case CacheTier::Hbm: return "hbm";
+    case CacheTier::Cpu: return "cpu";
+    case CacheTier::Storage: return "storage";
+  }
+  return "?";
+}
+
+void PrefixCache::place(std::uint64_t block, std::size_t t) {
+  while (t < kCacheTiers && capacity_[t] <= 0) ++t;
+  if (t >= kCacheTiers) {
+    where_.erase(block);
     return;
   }
-  lru_.push_front(block);
-  where_[block] = lru_.begin();
-  if (static_cast<std::int64_t>(lru_.size()) > capacity_) {
-    where_.erase(lru_.back());
-    lru_.pop_back();
+  lru_[t].push_front(block);
+  where_[block] = Where{t, lru_[t].begin()};
+  if (static_cast<std::int64_t>(lru_[t].size()) > capacity_[t]) {
+    const std::uint64_t victim = lru_[t].back();
+    lru_[t].pop_back();
+    place(victim, t + 1);  // demoted (or dropped past the last tier)
   }
 }
 
-std::int64_t PrefixCache::match(const std::vector<std::uint64_t>& blocks) {
+void PrefixCache::promote(std::uint64_t block) {
+  const auto it = where_.find(block);
+  if (it != where_.end()) {
+    if (it->second.tier == 0) {
+      lru_[0].splice(lru_[0].begin(), lru_[0], it->second.it);
+      return;
+    }
+    lru_[it->second.tier].erase(it->second.it);
+    where_.erase(it);
+  }
+  place(block, 0);
+}
+
+PrefixMatch PrefixCache::match(const std::vector<std::uint64_t>& blocks) {
   looked_up_ += static_cast<std::int64_t>(blocks.size());
-  std::int64_t n = 0;
+  PrefixMatch m;
+  // Find first, then promote: promoting may demote a later block of the same prompt.
   for (const auto b : blocks) {
     const auto it = where_.find(b);
     if (it == where_.end()) break;
-    lru_.splice(lru_.begin(), lru_, it->second);
+    m.by_tier[it->second.tier] += 1;
+    ++m.blocks;
+  }
+  for (std::int64_t i = 0; i < m.blocks; ++i) promote(blocks[static_cast<std::size_t>(i)]);
+  for (std::size_t t = 0; t < kCacheTiers; ++t) hits_[t] += m.by_tier[t];
+  return m;
+}
+
+std::int64_t PrefixCache::peek(const std::vector<std::uint64_t>& blocks) const {
+  std::int64_t n = 0;
+  for (const auto b : blocks) {
+    const auto it = where_.find(b);
+    if (it == where_.end() || it->second.tier != 0) break;
     ++n;
   }
-  hits_ += n;
   return n;
 }
 
 void PrefixCache::insert(const std::vector<std::uint64_t>& blocks) {
-  for (const auto b : blocks) touch(b);
+  for (const auto b : blocks) promote(b);
 }
 
 }  // namespace tokenfab

@@ -149,7 +149,8 @@ ReplicaActor::Segment ReplicaActor::run_segment() {
       spdlog::error("replica {} cannot schedule its {} waiting requests", rt_.index, rt_.scheduler.waiting());
       return Segment::Stop;
     }
-    const double cost = rt_.perf->price(shape).seconds;
+    // KV moves the scheduler started (swaps, prefix reloads from CPU or storage) lengthen it.
+    const double cost = rt_.perf->price(shape).seconds + rt_.scheduler.pending_extra_seconds();
     const double end = rt_.clock + cost;
     const double limit = std::min(stop, failure);
     if (end > limit) {

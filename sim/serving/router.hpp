@@ -24,10 +24,19 @@ class Router {
   // kNoReplica when none is.
   virtual std::size_t route(const Request& r, const std::vector<const BatchScheduler*>& replicas,
                             const std::vector<bool>& alive) = 0;
+  // Whether the replicas order their waiting requests by service tier (tier_priority).
+  virtual bool tier_priority() const { return false; }
 };
 
-// Names: round_robin (stateless), least_outstanding (fewest tokens still to process; stateful).
-std::unique_ptr<Router> make_router(const std::string& name);
+struct RouterOptions {
+  double load_weight = 1.0;  // kv_aware: weight of the load (outstanding tokens in prefix blocks)
+};
+
+// Names: round_robin (stateless), least_outstanding (fewest tokens still to process; stateful),
+// kv_aware (Dynamo's KV router: the most prefix blocks already in the replica's HBM cache minus
+// load_weight x outstanding tokens in blocks; stateful), tier_priority (least_outstanding
+// placement; each replica admits waiting requests of higher service tiers first).
+std::unique_ptr<Router> make_router(const std::string& name, const RouterOptions& options = {});
 const std::vector<std::string>& router_names();
 
 }  // namespace tokenfab

@@ -16,10 +16,10 @@ namespace {
 TEST(PrefixCache, LruKeepsTheMostRecentBlocks) {
   PrefixCache c(3);
   c.insert({1, 2, 3});
-  EXPECT_EQ(c.match({1, 2, 3}), 3);  // 1 most recent now... order 3,2,1 -> touched 1,2,3
+  EXPECT_EQ(c.match({1, 2, 3}).blocks, 3);  // 1 most recent now... order 3,2,1 -> touched 1,2,3
   c.insert({4});                     // evicts the least recently used: 1
-  EXPECT_EQ(c.match({1, 2}), 0);
-  EXPECT_EQ(c.match({2, 3, 4}), 3);
+  EXPECT_EQ(c.match({1, 2}).blocks, 0);
+  EXPECT_EQ(c.match({2, 3, 4}).blocks, 3);
   EXPECT_EQ(c.looked_up_blocks(), 3 + 2 + 3);
   EXPECT_EQ(c.hit_blocks(), 6);
   EXPECT_EQ(c.size(), 3);
