@@ -71,7 +71,7 @@ echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$tf" run -v "$work/pod.yaml" -o "$out" > "$work/table" 2> "$work/log" ||
   { tail -5 "$work/log" >&2; exit 1; }
 read -r wall user sys rss < "$work/time"
-activities=$(awk '/ iterations in / {for (i = 1; i <= NF; i++) if ($i == "activities") s += $(i - 2)} END {print s + 0}' "$work/log")
+activities=$(awk '/replica [0-9]+ done: .* iterations in / {for (i = 1; i <= NF; i++) if ($i == "activities") s += $(i - 2)} END {print s + 0}' "$work/log")
 python3 - "$wall" "$user" "$sys" "$rss" "$activities" "$out/summary.json" <<'PY'
 import json, os, sys
 wall, user, sys_, rss, acts = (float(x) for x in sys.argv[1:6])
