@@ -34,6 +34,6 @@ if [ -z "${PLOT_ONLY:-}" ]; then
 fi
 echo "| sweep | racks | GPU packages | requests/s | simulated s | requests | wall s | CPU s | peak RSS MiB | SimGrid activities | iterations | TTFT p99 ms | load avg |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-awk -F'\t' '!/^#/ {printf "| %s | %d | %d | %d | %.0f | %d | %.1f | %.1f | %d | %d | %d | %.0f | %s |\n", $1, $2, 144 * $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12}' "$data"
+awk -F'\t' '!/^#/ {printf "| %s | %d | %d | %d | %.0f | %d | %.1f | %.2f | %d | %d | %d | %.0f | %s |\n", $1, $2, 144 * $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12}' "$data"
 gnuplot docs/img/perf-scaling.gp
 echo "wrote docs/img/perf-scaling-racks.svg and docs/img/perf-scaling-rate.svg" >&2
