@@ -453,14 +453,23 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
     d.peak_w += n * max;
     if (engine_end > 0) d.average_w += n * idle + (max - idle) * n * replicas[i]->busy_seconds / engine_end;
   }
-  result.power = power_breakdown(inventory, draw, result.summary.gpu_busy_fraction,
-                                 [&catalog](const std::string& name) -> std::optional<DeviceSpec> {
-                                   try {
-                                     return catalog.device(name);
-                                   } catch (const ConfigError&) {
-                                     return std::nullopt;  // left at 0 W with a note
-                                   }
-                                 });
+  // Accelerators in use by rack: each rack's CPUs are charged by its own share.
+  std::map<const simgrid::s4u::Host*, const std::string*> rack_of;
+  for (const auto& g : platform.gpus) rack_of[g.host] = &g.rack;
+  std::map<std::string, double> used_by_rack;
+  for (const auto& p : prepared)
+    for (const auto* h : p.hosts)
+      if (const auto it = rack_of.find(h); it != rack_of.end()) used_by_rack[*it->second] += 1;
+  result.power = power_breakdown(
+      inventory, draw, result.summary.gpu_busy_fraction,
+      [&catalog](const std::string& name) -> std::optional<DeviceSpec> {
+        try {
+          return catalog.device(name);
+        } catch (const ConfigError&) {
+          return std::nullopt;  // left at 0 W with a note
+        }
+      },
+      used_by_rack);
   InvariantInputs inv;
   inv.tokens_emitted = 0;
   for (auto& rt : replicas) {

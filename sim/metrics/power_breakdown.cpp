@@ -21,7 +21,8 @@ std::string weaker(const std::string& a, const std::string& b) {
 }  // namespace
 
 PowerBreakdown power_breakdown(const PlatformInventory& inv, const std::map<std::string, AcceleratorDraw>& accelerators,
-                               double load, const std::function<std::optional<DeviceSpec>(const std::string&)>& device) {
+                               double load, const std::function<std::optional<DeviceSpec>(const std::string&)>& device,
+                               const std::map<std::string, double>& used_by_rack) {
   PowerBreakdown b;
   double used = 0;
   for (const auto& [m, a] : accelerators) used += a.count;
@@ -37,9 +38,9 @@ PowerBreakdown power_breakdown(const PlatformInventory& inv, const std::map<std:
     if (d && d->power.max) b.items.back().mark = weaker(d->power.idle ? d->power.idle->mark : "", d->power.max->mark);
   }
 
-  // A device with idle and max follows the load; with max only, it draws max throughout.
-  auto device_line = [&](const std::string& component, const std::string& model, long platform_count) {
-    const double n = static_cast<double>(platform_count) * b.share;
+  // A device with idle and max follows the load; with max only, it draws max throughout. `n` is
+  // the count attributed to the pod.
+  auto device_line = [&](const std::string& component, const std::string& model, double n) {
     PowerItem it{component, model.empty() ? "(no tokenfab:device)" : model, n, 0, 0, "", "not in catalog", ""};
     const auto d = model.empty() ? std::nullopt : device(model);
     if (!d || !d->power.max) {
@@ -63,8 +64,19 @@ PowerBreakdown power_breakdown(const PlatformInventory& inv, const std::map<std:
     }
     b.items.push_back(it);
   };
-  for (const auto& [m, c] : inv.cpus) device_line("cpus", m, c);
-  for (const auto& [m, c] : inv.nics) device_line("nics", m, c);
+  auto shared = [&](long platform_count) { return static_cast<double>(platform_count) * b.share; };
+  std::map<std::string, double> cpus;  // model -> CPUs attributed
+  for (const auto& [rack, models] : inv.cpus_by_rack) {
+    double share = b.share;
+    const auto in_rack = inv.accelerators_by_rack.find(rack);
+    if (!used_by_rack.empty() && !rack.empty() && in_rack != inv.accelerators_by_rack.end() && in_rack->second > 0) {
+      const auto used = used_by_rack.find(rack);
+      share = (used == used_by_rack.end() ? 0.0 : used->second) / static_cast<double>(in_rack->second);
+    }
+    for (const auto& [m, c] : models) cpus[m] += static_cast<double>(c) * share;
+  }
+  for (const auto& [m, n] : cpus) device_line("cpus", m, n);
+  for (const auto& [m, c] : inv.nics) device_line("nics", m, shared(c));
 
   // Switch power does not follow the load (SerDes and optics stay lit): constant, asic + optics.
   for (const auto& [m, s] : inv.switches) {
@@ -91,8 +103,8 @@ PowerBreakdown power_breakdown(const PlatformInventory& inv, const std::map<std:
                        "tokenfab:transceiver_power x transceivers, constant", "spec",
                        "the platform spec's scale_out.transceiver_power (sourced in the spec)"});
   }
-  for (const auto& [m, c] : inv.dpus) device_line("dpus", m, c);
-  for (const auto& [m, c] : inv.drives) device_line("storage", m, c);
+  for (const auto& [m, c] : inv.dpus) device_line("dpus", m, shared(c));
+  for (const auto& [m, c] : inv.drives) device_line("storage", m, shared(c));
 
   for (const auto& c : power_classes()) {
     ClassPower cp{c, 0, 0};

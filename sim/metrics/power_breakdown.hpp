@@ -59,9 +59,13 @@ struct AcceleratorDraw {
 // `load` (0..1, the accelerators' busy fraction) places load-following components (catalog idle
 // and max) between their idle and max watts; components with one figure draw it constantly.
 // Infrastructure shared by the platform's accelerators is attributed by `share` (used / all),
-// so a replica on part of a pod carries its part of the pod's network, CPUs and storage.
+// so a replica on part of a pod carries its part of the pod's network and storage. CPUs sit in
+// racks beside their accelerators: each rack's CPUs are charged by the share of that rack's
+// accelerators in use (`used_by_rack`: accelerators the replicas use, by tokenfab:rack); CPUs
+// without a rack, in a rack without accelerators, or with `used_by_rack` empty, by `share`.
 PowerBreakdown power_breakdown(const PlatformInventory& inventory,
                                const std::map<std::string, AcceleratorDraw>& accelerators, double load,
-                               const std::function<std::optional<DeviceSpec>(const std::string&)>& device);
+                               const std::function<std::optional<DeviceSpec>(const std::string&)>& device,
+                               const std::map<std::string, double>& used_by_rack = {});
 
 }  // namespace tokenfab

@@ -36,8 +36,15 @@ PlatformInventory read_inventory(const simgrid::s4u::Engine& engine) {
   for (const auto* h : engine.get_all_hosts()) {
     const std::string role = prop(h->get_property("tokenfab:role"));
     const std::string device = prop(h->get_property("tokenfab:device"));
-    if (role == "gpu") inv.accelerators[device] += 1;
-    if (role == "cpu" || (role == "frontend" && !device.empty())) inv.cpus[device] += 1;
+    const std::string rack = prop(h->get_property("tokenfab:rack"));
+    if (role == "gpu") {
+      inv.accelerators[device] += 1;
+      inv.accelerators_by_rack[rack] += 1;
+    }
+    if (role == "cpu" || (role == "frontend" && !device.empty())) {
+      inv.cpus[device] += 1;
+      inv.cpus_by_rack[rack][device] += 1;
+    }
     if (role == "storage") inv.dpus[device] += 1;
     for (const auto* d : h->get_disks()) inv.drives[prop(d->get_property("tokenfab:device"))] += 1;
   }

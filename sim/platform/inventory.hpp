@@ -29,6 +29,8 @@ struct PlatformInventory {
   std::map<std::string, SwitchCount> switches;  // by tokenfab:switch (catalog switch)
   std::map<std::string, long> dpus;          // role=storage hosts by tokenfab:device
   std::map<std::string, long> drives;        // disks by tokenfab:device; "" = no device
+  std::map<std::string, long> accelerators_by_rack;                // by tokenfab:rack ("" = none)
+  std::map<std::string, std::map<std::string, long>> cpus_by_rack;  // rack -> CPU model -> count
   long accelerator_count() const;
 };
 

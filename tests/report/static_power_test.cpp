@@ -53,15 +53,15 @@ frontend:
                                                                 sw));
 }
 
-// The same traffic on the mini pod built from switch `sw`: two TP=8 replicas use all 16 GPUs.
-// `catalog` (optional) replaces the default hardware catalog.
+// The same traffic on the mini pod built from switch `sw`: two TP=8 replicas use all 16 GPUs
+// (`replicas` 1: rack 0's 8 only). `catalog` (optional) replaces the default hardware catalog.
 std::string mini_pod_run(const std::string& dir, const std::string& sw, const std::string& out,
-                         const std::string& catalog = "") {
+                         const std::string& catalog = "", int replicas = 2) {
   const std::string scenario = test::write_file(dir + "/" + sw + "-scenario.yaml", fmt::format(R"(name: {0}
 seed: 5
 platform: {1}
 model: llama-3.1-8b
-deployment: {{replicas: 2, tp: 8}}
+deployment: {{replicas: {2}, tp: 8}}
 workload:
   requests: 60
   synthetic:
@@ -69,7 +69,7 @@ workload:
     input_tokens: {{dist: fixed, value: 512}}
     output_tokens: {{dist: fixed, value: 64}}
 )",
-                                                                                           sw, mini_pod_spec(dir, sw)));
+                                                                                           sw, mini_pod_spec(dir, sw), replicas));
   const auto r = test::run_cli("run -q " + scenario + " -o " + out + (catalog.empty() ? "" : " --catalog " + catalog));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return out;
@@ -132,6 +132,19 @@ TEST(StaticPower, EveryClassIsTheInventoryAtCatalogWatts) {
   EXPECT_NEAR(f["joules_per_output_token"].get<double>(), it * 1.2 / tokens_per_s, 1e-5 * it / tokens_per_s);
   const double per_mw = tokens_per_s / (it * 1.2 / 1e6);
   EXPECT_NEAR(f["output_tokens_per_s_per_mw"].get<double>(), per_mw, 1e-5 * per_mw);  // 6 digits in energy
+}
+
+TEST(StaticPower, HalfThePodCarriesHalfItsNetworkAndItsOwnRacksCpus) {
+  const std::string dir = test::temp_dir("static-power-half");
+  const Json s = summary(mini_pod_run(dir, "spectrum-x-sn5600", dir + "/run", "", 1));
+  const Json& p = s["economics"]["power"];
+  EXPECT_DOUBLE_EQ(p["accelerator_share"].get<double>(), 0.5);  // 8 of 16 GPUs
+  // The replica's 8 GPUs are rack 0's: its 4 Vera CPUs are charged, rack 1's are not.
+  EXPECT_DOUBLE_EQ(item(s, "cpus", "vera")["count"].get<double>(), 4.0);
+  // Network and storage: half of the pod's.
+  EXPECT_DOUBLE_EQ(item(s, "nics", "connectx-9")["count"].get<double>(), 17 * 0.5);
+  EXPECT_DOUBLE_EQ(item(s, "switches", "spectrum-x-sn5600")["count"].get<double>(), 5 * 0.5);
+  EXPECT_DOUBLE_EQ(item(s, "dpus", "bluefield-4")["count"].get<double>(), 0.5);
 }
 
 // The catalog's CPO switch has twice the SN5600's ports, so the generator builds a different
