@@ -5,11 +5,7 @@
 #include <stdexcept>
 
 namespace tokenfab {
-namespace {
 
-// Peak FLOP/s of the math a tensor at precision `p` runs in: its own rate where the device has
-// one, else the next wider precision it has (weight-only quantisation: FP4 weights on Hopper are
-// dequantised into FP8 or BF16 GEMMs).
 double math_peak(const DeviceSpec& d, Precision p) {
   for (const Precision q : {Precision::FP4, Precision::FP8, Precision::BF16}) {
     if (bytes_per_element(q) < bytes_per_element(p)) continue;
@@ -17,6 +13,8 @@ double math_peak(const DeviceSpec& d, Precision p) {
   }
   return d.peak(Precision::BF16);  // throws naming the device when even BF16 is missing
 }
+
+namespace {
 
 // One DP group's share of the batch (sequences are spread evenly over the dp groups).
 struct GroupShare {

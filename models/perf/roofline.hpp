@@ -12,6 +12,11 @@
 
 namespace tokenfab {
 
+// Peak FLOP/s of the math a tensor at precision `p` runs in: its own rate where the device has
+// one, else the next wider precision it has (weight-only quantisation: FP4 weights on Hopper are
+// dequantised into FP8 or BF16 GEMMs). Also the peak that MFU is measured against.
+double math_peak(const DeviceSpec& d, Precision p);
+
 class RooflineModel : public PerfModel {
  public:
   // Throws std::invalid_argument when setup_problem(setup) reports a problem, or when the device

@@ -238,7 +238,11 @@ const Schema<OutputConfig>& output_schema() {
   static const Schema<OutputConfig> s =
       Schema<OutputConfig>("output", "Where results go.")
           .text("dir", &OutputConfig::dir, "", "Output folder (default out/<name>; -o overrides).")
-          .boolean("requests_csv", &OutputConfig::requests_csv, true, "Write requests.csv (one row per request).");
+          .boolean("requests_csv", &OutputConfig::requests_csv, true, "Write requests.csv (one row per request).")
+          .quantity("timeseries_interval", &OutputConfig::timeseries_interval, Dimension::Time, "1s",
+                    "Write timeseries.csv with one row per interval of simulated time (tokens/s, power, busy "
+                    "fraction, MFU, KV occupancy, queues; docs/outputs.md); 0 writes none.",
+                    Check::NonNegative);
   return s;
 }
 

@@ -90,6 +90,7 @@ struct SimulationConfig {
 struct OutputConfig {
   std::string dir;             // default out/<scenario name>
   bool requests_csv = true;    // write requests.csv
+  double timeseries_interval = 1.0;  // s between timeseries.csv rows; 0 = no timeseries.csv
 };
 
 // A failure injected into the run: a GPU (host name), a rack (tokenfab:rack) or an NVLink domain

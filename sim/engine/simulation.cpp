@@ -21,6 +21,7 @@
 #include "sim/platform/platform.hpp"
 #include "sim/serving/replica_actor.hpp"
 #include "sim/metrics/invariants.hpp"
+#include "sim/metrics/timeseries.hpp"
 #include "sim/serving/host_tiers.hpp"
 #include "sim/serving/scheduler_figures.hpp"
 #include "sim/serving/placement.hpp"
@@ -239,6 +240,28 @@ void apply_host_tiers(const simgrid::s4u::Engine& engine, const Catalog& catalog
   l.storage_cache_blocks = tiers.storage_blocks;
 }
 
+// What the time series needs of each replica: its device class (pool role), peaks for MFU and
+// bandwidth utilisation, KV capacity, and the idle and full-load watts SimGrid's energy plugin
+// uses for its devices (so that the series' power adds up to summary.json's device energy).
+std::vector<SeriesReplica> series_replicas(const std::vector<PreparedReplica>& prepared) {
+  std::vector<SeriesReplica> out;
+  for (const auto& p : prepared) {
+    SeriesReplica r;
+    r.group = role_name(p.role);
+    r.devices = static_cast<int>(p.hosts.size());
+    r.peak_flops = math_peak(p.setup.device, p.setup.precision.weights);
+    r.peak_bandwidth = p.setup.device.memory.bandwidth ? p.setup.device.memory.bandwidth->value : 0.0;
+    r.kv_blocks = p.kv_blocks;
+    for (auto* h : p.hosts) {
+      if (!h->get_property("wattage_per_state")) continue;  // no power figures: the plugin counts 0 W
+      r.idle_w += sg_host_get_wattmin_at(h, static_cast<int>(h->get_pstate()));
+      r.busy_w += sg_host_get_wattmax_at(h, static_cast<int>(h->get_pstate()));
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 }  // namespace
 
 void check_scenario(const Scenario& sc, const RunOptions& opt) {
@@ -334,6 +357,13 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
   }
   shared.active_prefill = shared.prefill.size();
   shared.sink = sink;
+  for (std::size_t i = 0; i < prepared.size(); ++i)
+    replicas[i]->stage_devices = static_cast<double>(prepared[i].setup.tp * prepared[i].setup.dp);
+  std::unique_ptr<TimeSeriesRecorder> series;
+  if (sc.output.timeseries_interval > 0) {
+    series = std::make_unique<TimeSeriesRecorder>(sc.output.timeseries_interval, series_replicas(prepared));
+    shared.series = series.get();
+  }
 
   // Failure schedule: each event takes down every replica with a device in the named host, rack
   // or NVLink domain.
@@ -414,6 +444,13 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
     busy_gpu_seconds += rt->busy_seconds * static_cast<double>(rt->hosts.size());
     iterations += rt->iterations;
     gpus += static_cast<int>(rt->hosts.size());
+  }
+  if (series) {
+    // Over the time the energy plugin integrated, so that its power adds up to the device energy.
+    result.timeseries = series->finish(engine_end, records);
+    if (series->coarsened())
+      spdlog::warn("timeseries.csv: {} s intervals would make more than {} rows; the interval is {} s",
+                   sc.output.timeseries_interval, kMaxTimeSeriesRows, series->interval());
   }
   result.summary = summarize(records, end, busy_gpu_seconds, gpus, iterations);
   result.summary.workload = source->counters();

@@ -2,12 +2,14 @@
 // SimGrid's engine is process-wide, so a process runs one simulation.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "sim/config/scenario.hpp"
 #include "sim/metrics/power_breakdown.hpp"
 #include "sim/metrics/summary.hpp"
+#include "sim/metrics/timeseries.hpp"
 
 namespace tokenfab {
 
@@ -37,6 +39,7 @@ struct RunResult {
   std::vector<ReplicaInfo> replicas;
   std::vector<RequestRecord> records;  // every arrived request, sorted by id
   Summary summary;
+  std::optional<TimeSeriesTable> timeseries;  // when output.timeseries_interval > 0
   // IT power by component class: the accelerators' (energy-plugin model) plus the platform inventory's
   // static power (catalog watts), attributed to the accelerators the replicas use.
   PowerBreakdown power;

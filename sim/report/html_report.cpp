@@ -320,13 +320,16 @@ void time_charts(HtmlPage& page, const RunData& d, const HtmlReportOptions& o) {
   Group power{"Power over time", "kW", 1e-3, {}};
   Group utilisation{"Utilisation over time", "fraction", 1.0, {}};
   Group queues{"Queues over time", "requests", 1.0, {}};
+  Group requests{"Requests per interval", "requests", 1.0, {}};
   std::vector<std::string> unplotted;
   if (d.timeseries) {
     const TimeSeries& ts = *d.timeseries;
     for (std::size_t c = 0; c < ts.columns.size(); ++c) {
       const std::string& name = ts.columns[c];
+      if (name == "interval_s") continue;  // each row's length (the last may be shorter), not a quantity
       Group* g = nullptr;
       if (contains_any(name, {"tokens_per_s"})) g = &throughput;
+      else if (name.rfind("requests_", 0) == 0) g = &requests;
       else if (ends_with(name, "_w") || contains_any(name, {"power"})) g = &power;
       else if (contains_any(name, {"fraction", "util", "mfu", "occupancy"})) g = &utilisation;
       else if (contains_any(name, {"queue", "waiting", "running"})) g = &queues;
@@ -339,7 +342,7 @@ void time_charts(HtmlPage& page, const RunData& d, const HtmlReportOptions& o) {
       g->series.push_back({name, std::move(points)});
     }
   }
-  std::string throughput_caption = "From timeseries.csv (sampled by the engine).";
+  std::string throughput_caption = "From timeseries.csv (the engine's account of each interval).";
   if (throughput.series.empty() && d.requests) {
     // No engine samples: derive output tokens/s from requests.csv.
     ChartSeries s{"output tokens/s (from requests.csv)", {}};
@@ -352,7 +355,7 @@ void time_charts(HtmlPage& page, const RunData& d, const HtmlReportOptions& o) {
         "others spread evenly until its completion.",
         r.output_tokens_per_bin.size(), r.bin_width);
   }
-  for (Group* g : {&throughput, &power, &utilisation, &queues}) {
+  for (Group* g : {&throughput, &requests, &power, &utilisation, &queues}) {
     if (g->series.empty()) continue;
     LineChart chart;
     chart.title = g->title;

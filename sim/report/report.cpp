@@ -262,6 +262,12 @@ std::vector<std::string> write_outputs(const RunResult& run, const std::string& 
     write_requests_csv(csv, run);
     written.push_back(path);
   }
+  if (run.timeseries) {
+    const std::string path = dir + "/timeseries.csv";
+    std::ofstream csv(path);
+    write_timeseries_csv(csv, *run.timeseries);
+    written.push_back(path);
+  }
   return written;
 }
 

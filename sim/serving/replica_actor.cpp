@@ -8,6 +8,7 @@
 #include <simgrid/s4u/Exec.hpp>
 #include <spdlog/spdlog.h>
 
+#include "sim/metrics/timeseries.hpp"
 #include "sim/platform/platform.hpp"
 
 namespace tokenfab {
@@ -109,6 +110,27 @@ void ReplicaActor::busy_until(double until) {
   if (sim_now() < until) simgrid::s4u::this_actor::sleep_until(until);
 }
 
+void ReplicaActor::account(const IterationCost& cost, double length, double from, double to,
+                           std::int64_t output_tokens, std::int64_t input_tokens) {
+  IterationSample s;
+  s.start = from;
+  s.end = to;
+  s.output_tokens = output_tokens;
+  s.input_tokens = input_tokens;
+  if (to > from && length > 0) {
+    // Of the priced work, the share done in [from, to): all of it for a whole iteration. With
+    // speculative decoding the engine's iteration (one token per sequence) is a fraction
+    // seconds / step_s of a real step, whose FLOPs and bytes the model prices.
+    const double share = (to - from) / length * (cost.step_s > cost.seconds ? cost.seconds / cost.step_s : 1.0);
+    s.flops = cost.flops * rt_.stage_devices * share;
+    s.bytes = cost.bytes * rt_.stage_devices * share;
+    s.waiting = static_cast<std::int64_t>(rt_.scheduler.waiting());
+    s.running = static_cast<std::int64_t>(rt_.scheduler.running());
+    s.kv_blocks_used = rt_.scheduler.kv().used_blocks();
+  }
+  shared_.series->iteration(static_cast<std::size_t>(rt_.index), s);
+}
+
 void ReplicaActor::take_arrivals(double t) {
   if (rt_.role == ReplicaRole::Decode) {
     while (!rt_.kv_arrived.empty() && rt_.kv_arrived.front().kv_transfer_end <= t) {
@@ -149,8 +171,9 @@ ReplicaActor::Segment ReplicaActor::run_segment() {
       spdlog::error("replica {} cannot schedule its {} waiting requests", rt_.index, rt_.scheduler.waiting());
       return Segment::Stop;
     }
+    const IterationCost price = rt_.perf->price(shape);
     // KV moves the scheduler started (swaps, prefix reloads from CPU or storage) lengthen it.
-    const double cost = rt_.perf->price(shape).seconds + rt_.scheduler.pending_extra_seconds();
+    const double cost = price.seconds + rt_.scheduler.pending_extra_seconds();
     const double end = rt_.clock + cost;
     const double limit = std::min(stop, failure);
     if (end > limit) {
@@ -158,6 +181,7 @@ ReplicaActor::Segment ReplicaActor::run_segment() {
       // until then; the batch stays in flight (stop) or restarts elsewhere (failure).
       if (n > 0) break;
       busy_until(limit);
+      if (shared_.series) account(price, cost, rt_.clock, limit, 0, 0);  // cut short: nothing emitted
       rt_.busy_seconds += limit - rt_.clock;
       rt_.clock = limit;
       return limit == failure ? Segment::Failed : Segment::Stop;
@@ -170,6 +194,9 @@ ReplicaActor::Segment ReplicaActor::run_segment() {
       if (n > 0) break;  // first catch SimGrid up with the iterations applied so far
       busy_until(end);
     }
+    // The scheduler's state during the iteration is read before complete() changes it. Every
+    // sequence with a logit emits a token at the end (decodes and prompts finishing).
+    if (shared_.series) account(price, cost, rt_.clock, end, shape.logits, shape.prefill_tokens);
     rt_.scheduler.complete(end);
     rt_.clock = end;
     rt_.busy_seconds += cost;

@@ -31,6 +31,7 @@
 namespace tokenfab {
 
 struct ReplicaRuntime;
+class TimeSeriesRecorder;
 
 // State shared by the actors of one run.
 struct RunShared {
@@ -55,6 +56,7 @@ struct RunShared {
   double next_failure(double t) const;
   // Restarts a request whose replica failed at t on a live entry replica (or rejects it).
   void retry(const Request& request, double t);
+  TimeSeriesRecorder* series = nullptr;  // timeseries.csv; null when the scenario writes none
   bool arrivals_done = false;            // stateful: the frontend has routed the last arrival
   // A bad input found mid-run (e.g. a malformed trace row): the run stops and it is rethrown
   // after the engine returns, so that it reaches the user as an ordinary config error.
@@ -81,6 +83,9 @@ struct ReplicaRuntime {
   double busy_seconds = 0;            // time spent in iterations (each of its devices is busy then)
   std::uint64_t iterations = 0;
   std::uint64_t segments = 0;         // SimGrid activities issued (iterations / segments = speed-up)
+  // The perf model prices FLOPs and bytes per device of one pipeline stage's group over every
+  // stage; the replica's total is that times the devices of one stage (tp x dp).
+  double stage_devices = 1;
   // Prefill role.
   std::vector<RequestRecord> handoffs;  // prompts finished at the current boundary
   double next_send = 0;                 // earliest time it may start another KV transfer
@@ -106,6 +111,11 @@ class ReplicaActor {
   double own_next_failure() const;
   // Keeps the replica's devices busy until the replica clock `until`.
   void busy_until(double until);
+  // Reports to the time series the part [from, to) of an iteration `length` seconds long, priced
+  // `cost` by the perf model (the scheduler holds its plan), which prefilled `input_tokens` and
+  // emitted `output_tokens` at `to`.
+  void account(const IterationCost& cost, double length, double from, double to, std::int64_t output_tokens,
+               std::int64_t input_tokens);
   // Requests that reached the replica by time t join its queue.
   void take_arrivals(double t);
   // No event can reach the replica before this time (lookahead).

@@ -24,11 +24,11 @@ namespace fs = std::filesystem;
   GTEST_SKIP() << "Chromium is not installed: scripts/install-deps.sh (run by make test) installs it; the "    \
                   "report's rendering is not checked"
 
-// One run with an engine-style timeseries.csv beside its summary.json and requests.csv.
+// One run: summary.json, requests.csv and the engine's timeseries.csv.
 std::string make_run(const std::string& dir) {
   const std::string out = dir + "/run";
   test::run_small(dir, "report-small", 3.0, 150, out);
-  test::write_fixture_timeseries(out);
+  EXPECT_TRUE(fs::exists(out + "/timeseries.csv"));
   return out;
 }
 
@@ -41,8 +41,11 @@ TEST(HtmlReport, RunFolderGivesOneSelfContainedDeterministicFile) {
   const std::string path = run + "/report.html";
   EXPECT_NE(r.out.find(path), std::string::npos) << r.out;
   const std::string html = test::read_file(path);
-  // Throughput, power, utilisation and queues over time; TTFT and TPOT CDFs; goodput per class.
-  EXPECT_EQ(test::chart_count(html), 7);
+  // Throughput, requests, power, utilisation and queues over time (every column of the engine's
+  // timeseries.csv charted); TTFT and TPOT CDFs; goodput per class.
+  EXPECT_EQ(test::chart_count(html), 8);
+  EXPECT_NE(html.find("From timeseries.csv"), std::string::npos);
+  EXPECT_EQ(html.find("columns not charted"), std::string::npos);
   // Nothing is loaded from elsewhere: no external scripts, styles or frames.
   for (const char* external : {"src=\"http", "src='http", "<link", "@import", "<iframe"})
     EXPECT_EQ(html.find(external), std::string::npos) << external;

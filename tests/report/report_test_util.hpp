@@ -4,7 +4,6 @@
 
 #include <sys/wait.h>
 
-#include <cmath>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -52,17 +51,6 @@ inline void run_small(const std::string& dir, const std::string& name, double ra
   const std::string scenario = write_small_scenario(dir, name, rate, requests);
   const auto r = run_cli("run -q " + scenario + " -o " + out_dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-}
-
-// A timeseries.csv shaped like the engine's samples (time_s, tokens/s, power, busy fraction, queue).
-inline void write_fixture_timeseries(const std::string& run_dir) {
-  std::string csv = "time_s,output_tokens_per_s,it_power_w,gpu_busy_fraction,queue_length\n";
-  for (int i = 0; i <= 60; ++i) {
-    const double t = i * 0.5;
-    const double load = 0.5 + 0.4 * std::sin(t / 5.0);
-    csv += fmt::format("{},{},{},{},{}\n", t, 2000 * load, 8 * (90 + load * 610), load, std::floor(10 * load));
-  }
-  write_file(run_dir + "/timeseries.csv", csv);
 }
 
 // Debian's libjs-vega; the report writer needs it.
