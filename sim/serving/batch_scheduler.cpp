@@ -228,15 +228,15 @@ const BatchShape& BatchScheduler::plan(double now) {
   // Preemption modes: the decoding sequences' new blocks come first; make room by preempting the
   // youngest running requests (vLLM's policy).
   std::int64_t growth = growth_now();
-  bool preempted = false;
   while (!kv_.can_allocate(growth) && !running_.empty()) {
     preempt_youngest();
-    preempted = true;
+    preempted_ = true;
     growth = growth_now();
   }
   // After a preemption nothing new is admitted in this iteration (vLLM's rule): what was just
-  // preempted would otherwise come straight back.
-  const bool admit = !preempted || running_.empty();
+  // preempted would otherwise come straight back. The flag lives until complete(), so that a plan
+  // the engine drops and makes again (fast-forward) decides as the step-by-step run does.
+  const bool admit = !preempted_ || running_.empty();
   // Starts decoding an admitted sequence; under preemption, its first entry may open a block.
   auto fits = [&](std::int64_t blocks, std::int64_t context) {
     const std::int64_t opens = preempting() && context % kv_.block_tokens() == 0 ? 1 : 0;
@@ -351,6 +351,7 @@ void BatchScheduler::finish(std::size_t slot, double now) {
 
 void BatchScheduler::complete(double now) {
   pending_extra_ = 0;
+  preempted_ = false;
   // Decodes: every decoding sequence gained one token (and, under preemption, the blocks that
   // this step's entries opened).
   if (planned_decodes_ > 0) {
@@ -443,6 +444,7 @@ std::vector<RequestRecord> BatchScheduler::evict_all() {
   planned_decodes_ = 0;
   planned_growth_ = 0;
   pending_extra_ = 0;
+  preempted_ = false;
   kv_.release(kv_.used_blocks());
   return out;
 }

@@ -189,6 +189,7 @@ class BatchScheduler {
   std::vector<std::int64_t> residue_;    // preemption: decoding sequences by (start - context) mod block
   std::int64_t planned_growth_ = 0;      // blocks the planned decodes take at complete()
   double pending_extra_ = 0;
+  bool preempted_ = false;               // the iteration being planned preempted someone
   Counters counters_;
   std::vector<Sequence> slots_;
   std::vector<std::size_t> free_slots_;

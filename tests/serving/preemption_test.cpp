@@ -200,6 +200,42 @@ TEST(Preemption, FastForwardStaysExact) {
   EXPECT_EQ(fast["latency_s"], slow["latency_s"]);
 }
 
+// Preemption with failures (evicted requests, swapped KV included, restart elsewhere) and on a
+// decode replica (a preempted request redoes its prefill there): the run's invariants hold
+// (exit code 0, else 3) and every request completes; fast-forward stays exact around failures.
+TEST(Preemption, WithFailuresAndOnDecodeReplicas) {
+  const std::string dir = test::temp_dir("pf");
+  auto run_text = [&](const std::string& name, const std::string& text) {
+    const auto r = test::run_cli("run -q " + test::write_file(dir + "/" + name + ".yaml", text) + " -o " + dir + "/" + name);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return nlohmann::json::parse(test::read_file(dir + "/" + name + "/summary.json"));
+  };
+  const std::string failures = fmt::format(
+      "seed: 3\nplatform: {}\nmodel: llama-3.1-70b\ndeployment: {{replicas: 4, tp: 2}}\n"
+      "serving: {{router: least_outstanding, preemption: swap, memory_reserve: 0.56}}\n"
+      "events:\n  - {{at: 20s, fail: gpu0, recover: 40s}}\n"
+      "workload:\n  duration: 60s\n  synthetic:\n    arrivals: {{process: poisson, rate: 6}}\n"
+      "    input_tokens: {{dist: lognormal, mean: 1024, sigma: 0.8, max: 8192}}\n"
+      "    output_tokens: {{dist: lognormal, mean: 2000, sigma: 0.6, max: 8192}}\n",
+      test::source_path("platforms/hgx-h100.xml"));
+  const auto f = run_text("fail", failures);
+  EXPECT_GT(f["preemption"]["preemptions"].get<int>(), 0);
+  EXPECT_GT(f["failures"]["requests_retried"].get<int>(), 0);
+  EXPECT_EQ(f["requests"]["completed"], f["requests"]["arrived"]);
+  const auto slow = run_text("fail-slow", failures + "simulation: {fast_forward: false}\n");
+  EXPECT_EQ(test::read_file(dir + "/fail/requests.csv"), test::read_file(dir + "/fail-slow/requests.csv"));
+  const auto d = run_text(
+      "pd", fmt::format("seed: 2\nplatform: {}\nmodel: llama-3.1-70b\n"
+                        "deployment:\n  pools:\n    prefill: {{replicas: 1, tp: 4}}\n    decode: {{replicas: 1, tp: 4}}\n"
+                        "serving: {{preemption: recompute, memory_reserve: 0.77}}\n"
+                        "workload:\n  requests: 150\n  synthetic:\n    arrivals: {{process: poisson, rate: 10}}\n"
+                        "    input_tokens: {{dist: fixed, value: 1000}}\n"
+                        "    output_tokens: {{dist: uniform, min: 1000, max: 4000}}\n",
+                        test::source_path("platforms/hgx-h100.xml")));
+  EXPECT_GT(d["preemption"]["preemptions"].get<int>(), 0);
+  EXPECT_EQ(d["requests"]["completed"].get<int>(), 150);
+}
+
 TEST(Preemption, SwapRunPricesTheHostLink) {
   const auto s = run("swap", "swap");
   const auto& p = s["preemption"];

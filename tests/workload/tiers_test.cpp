@@ -137,10 +137,10 @@ workload:
   }
   EXPECT_EQ(j["tiers"].size(), 3u);
   EXPECT_EQ(arrived, j["requests"]["arrived"].get<std::uint64_t>());
-  // requests.csv names each request's tier in its last column.
+  // requests.csv names each request's tier, then its preemptions (none in this run).
   const std::string csv = test::read_file(dir + "/out/requests.csv");
-  EXPECT_NE(csv.find(",tier\n"), std::string::npos);
-  EXPECT_NE(csv.find(",premium\n"), std::string::npos);
+  EXPECT_NE(csv.find(",tier,preemptions\n"), std::string::npos);
+  EXPECT_NE(csv.find(",premium,0\n"), std::string::npos);
 }
 
 }  // namespace
