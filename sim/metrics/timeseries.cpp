@@ -64,6 +64,7 @@ void TimeSeriesRecorder::grow(std::size_t bins) {
 
 std::size_t TimeSeriesRecorder::bin_of(double t) {
   auto k = static_cast<std::size_t>(std::max(0.0, t) / interval_);
+  if (k < bins_.size()) return k;
   grow(k + 1);
   return static_cast<std::size_t>(std::max(0.0, t) / interval_);  // the interval may have doubled
 }
@@ -76,7 +77,6 @@ void TimeSeriesRecorder::iteration(std::size_t r, const IterationSample& s) {
   bins_[last].output_tokens += static_cast<double>(s.output_tokens);
   const double span = s.end - s.start;
   if (span <= 0) return;
-  const std::size_t first = std::min(last, bin_of(s.start));
   const double devices = rep.devices;
   auto add = [&](std::size_t k, double fraction) {
     const double seconds = span * fraction;
@@ -90,6 +90,12 @@ void TimeSeriesRecorder::iteration(std::size_t r, const IterationSample& s) {
     b.kv_block_s += static_cast<double>(s.kv_blocks_used) * seconds;
     bins_[k].input_tokens += static_cast<double>(s.input_tokens) * fraction;
   };
+  // Most iterations lie within one interval: no second division.
+  if (s.start >= static_cast<double>(last) * interval_) {
+    add(last, 1.0);
+    return;
+  }
+  const std::size_t first = std::min(last, bin_of(s.start));
   // An iteration whose end lies on the next interval's start belongs wholly to its own interval.
   std::size_t top = last;
   if (top > first && static_cast<double>(top) * interval_ >= s.end) --top;
