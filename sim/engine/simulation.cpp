@@ -26,6 +26,7 @@
 #include "sim/serving/scheduler_figures.hpp"
 #include "sim/serving/placement.hpp"
 #include "sim/serving/router.hpp"
+#include "sim/serving/session_driver.hpp"
 
 namespace tokenfab {
 namespace {
@@ -54,6 +55,36 @@ std::unique_ptr<simgrid::s4u::Engine> make_engine(const RunOptions& opt) {
 // A SimGrid XML file or a platform spec (YAML, emitted to XML first); sealed, domains checked.
 void load_platform(simgrid::s4u::Engine& engine, const std::string& file, const Catalog& catalog) {
   load_platform_file(engine, file, catalog);
+}
+
+// Where the tool calls of agentic sessions run (workload.sessions.tool_host): the platform's CPU
+// hosts, each with its core count (the platform file's, else the catalog's); empty for pure delays.
+std::vector<ToolHost> tool_hosts(simgrid::s4u::Engine& engine, const Scenario& sc, const Catalog& catalog) {
+  std::vector<ToolHost> hosts;
+  if (!sc.workload.sessions) return hosts;
+  const std::string& want = sc.workload.sessions->tool_host;
+  if (want == "none") return hosts;
+  std::vector<simgrid::s4u::Host*> found;
+  for (auto* h : engine.get_all_hosts()) {
+    const char* role = h->get_property("tokenfab:role");
+    const bool cpu = role && (std::string(role) == "cpu" || std::string(role) == "frontend") &&
+                     h->get_property("tokenfab:device");
+    if (want == "auto" ? cpu : h->get_name() == want) found.push_back(h);
+  }
+  if (want != "auto" && found.empty())
+    throw ConfigError({sc.file, 0, 0}, "workload.sessions.tool_host",
+                      fmt::format("the platform {} has no host named '{}'", sc.platform, want),
+                      "auto, none, or a host of the platform");
+  std::sort(found.begin(), found.end(), [](auto* a, auto* b) { return natural_less(a->get_name(), b->get_name()); });
+  const auto names = catalog.device_names();
+  for (auto* h : found) {
+    int cores = h->get_core_count();
+    const char* device = h->get_property("tokenfab:device");
+    if (cores == 1 && device && std::find(names.begin(), names.end(), device) != names.end())
+      if (const auto& c = catalog.device(device).cores) cores = std::max(1, static_cast<int>(c->value));
+    hosts.push_back({h, cores});
+  }
+  return hosts;
 }
 
 Efficiency effective_efficiency(const Catalog& catalog, const std::string& device, const EfficiencyOverride& o) {
@@ -216,6 +247,28 @@ std::vector<PreparedReplica> prepare(const Scenario& sc, const Catalog& catalog,
   return out;
 }
 
+// What the time series needs of each replica: its device class (pool role), peaks for MFU and
+// bandwidth utilisation, KV capacity, and the idle and full-load watts SimGrid's energy plugin
+// uses for its devices (so that the series' power adds up to summary.json's device energy).
+std::vector<SeriesReplica> series_replicas(const std::vector<PreparedReplica>& prepared) {
+  std::vector<SeriesReplica> out;
+  for (const auto& p : prepared) {
+    SeriesReplica r;
+    r.group = role_name(p.role);
+    r.devices = static_cast<int>(p.hosts.size());
+    r.peak_flops = math_peak(p.setup.device, p.setup.precision.weights);
+    r.peak_bandwidth = p.setup.device.memory.bandwidth ? p.setup.device.memory.bandwidth->value : 0.0;
+    r.kv_blocks = p.kv_blocks;
+    for (auto* h : p.hosts) {
+      if (!h->get_property("wattage_per_state")) continue;  // no power figures: the plugin counts 0 W
+      r.idle_w += sg_host_get_wattmin_at(h, static_cast<int>(h->get_pstate()));
+      r.busy_w += sg_host_get_wattmax_at(h, static_cast<int>(h->get_pstate()));
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 // CPU link, CPU and storage tiers of one replica (sim/serving/host_tiers.hpp), into its limits.
 void apply_host_tiers(const simgrid::s4u::Engine& engine, const Catalog& catalog, const Scenario& sc,
                       const PreparedReplica& p, std::size_t entry_replicas, double kv_bytes_per_token,
@@ -240,28 +293,6 @@ void apply_host_tiers(const simgrid::s4u::Engine& engine, const Catalog& catalog
   l.storage_cache_blocks = tiers.storage_blocks;
 }
 
-// What the time series needs of each replica: its device class (pool role), peaks for MFU and
-// bandwidth utilisation, KV capacity, and the idle and full-load watts SimGrid's energy plugin
-// uses for its devices (so that the series' power adds up to summary.json's device energy).
-std::vector<SeriesReplica> series_replicas(const std::vector<PreparedReplica>& prepared) {
-  std::vector<SeriesReplica> out;
-  for (const auto& p : prepared) {
-    SeriesReplica r;
-    r.group = role_name(p.role);
-    r.devices = static_cast<int>(p.hosts.size());
-    r.peak_flops = math_peak(p.setup.device, p.setup.precision.weights);
-    r.peak_bandwidth = p.setup.device.memory.bandwidth ? p.setup.device.memory.bandwidth->value : 0.0;
-    r.kv_blocks = p.kv_blocks;
-    for (auto* h : p.hosts) {
-      if (!h->get_property("wattage_per_state")) continue;  // no power figures: the plugin counts 0 W
-      r.idle_w += sg_host_get_wattmin_at(h, static_cast<int>(h->get_pstate()));
-      r.busy_w += sg_host_get_wattmax_at(h, static_cast<int>(h->get_pstate()));
-    }
-    out.push_back(std::move(r));
-  }
-  return out;
-}
-
 }  // namespace
 
 void check_scenario(const Scenario& sc, const RunOptions& opt) {
@@ -282,6 +313,7 @@ void check_scenario(const Scenario& sc, const RunOptions& opt) {
     l.preemption = preemption_from_name(sc.serving.preemption);
     apply_host_tiers(*engine, catalog, sc, p, entry_replicas, kv_bytes_per_token, l);
   }
+  (void)tool_hosts(*engine, sc, catalog);
   if (sc.workload.trace && !std::filesystem::exists(sc.workload.trace->path))
     throw ConfigError({sc.file, 0, 0}, "workload.trace.path", "file not found: " + sc.workload.trace->path);
 }
@@ -324,6 +356,7 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
   std::vector<RequestRecord>& records = result.records;
   auto sink = [&records, &shared](RequestRecord&& r) {
     shared.finished += 1;
+    if (shared.sessions) shared.sessions->on_finished(r);
     records.push_back(std::move(r));
   };
 
@@ -332,7 +365,9 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
   limits.max_num_seqs = sc.serving.max_num_seqs;
   limits.chunked_prefill = sc.serving.chunked_prefill;
   limits.max_context = model.max_context;
-  limits.prefix_block_tokens = sc.workload.trace ? sc.workload.trace->hash_block_tokens : 512;
+  limits.prefix_block_tokens = sc.workload.trace      ? sc.workload.trace->hash_block_tokens
+                               : sc.workload.sessions ? sc.workload.sessions->prefix_block_tokens
+                                                      : 512;
   limits.prefix_cache_blocks = sc.serving.prefix_cache_tokens / limits.prefix_block_tokens;
   // Preemption, offload tiers and tier-aware admission (docs/configuration.md, serving).
   limits.preemption = preemption_from_name(sc.serving.preemption);
@@ -404,6 +439,13 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
     simgrid::s4u::Actor::create(role_name(rt->role) + std::to_string(rt->index), rt->hosts.front(),
                                 ReplicaActor(*rt, shared));
   }
+  std::unique_ptr<SessionDriver> sessions;
+  if (sc.workload.sessions) {
+    feed.force_stateful();
+    sessions = std::make_unique<SessionDriver>(SessionPlan(*sc.workload.sessions, sc.seed, model.max_context),
+                                               tool_hosts(*engine, sc, catalog), shared, stop);
+    shared.sessions = sessions.get();
+  }
   if (feed.stateful()) simgrid::s4u::Actor::create("frontend", platform.frontend, FrontendActor(shared.entry, shared));
 
   spdlog::info("running {}: {} on {} replica(s) ({})", sc.name, model.name, replicas.size(),
@@ -465,6 +507,11 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
   result.summary.prefix_cache.enabled = limits.prefix_cache_blocks > 0;
   result.summary.preemption.mode = sc.serving.preemption;
   for (const auto& r : result.records) result.summary.preemption.requests_preempted += r.preemptions > 0 ? 1 : 0;
+  if (sessions) {
+    result.summary.sessions = sessions->figures();
+    result.summary.sessions.enabled = true;
+    result.summary.sessions.tool_calls_on_hosts = sessions->tool_calls_on_hosts();
+  }
   FailureFigures& failures = result.summary.failures;
   failures.events = sc.events.size();
   failures.replicas_failed = replicas_failed;

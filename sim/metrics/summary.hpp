@@ -71,6 +71,18 @@ struct PreemptionFigures {
   double swap_seconds = 0;               // swap-out and swap-in time added to iterations
 };
 
+// Agentic sessions (workload.sessions).
+struct SessionFigures {
+  bool enabled = false;
+  std::uint64_t sessions_started = 0;
+  std::uint64_t sessions_completed = 0;  // every turn completed
+  std::uint64_t turns_finished = 0;      // turns completed or rejected
+  std::uint64_t tool_calls = 0;          // tool calls started
+  std::uint64_t tool_calls_finished = 0;
+  double tool_seconds = 0;               // run time of the finished ones, host contention included
+  bool tool_calls_on_hosts = false;      // on CPU hosts (else pure delays)
+};
+
 // Injected failures and what they cost.
 struct FailureFigures {
   std::uint64_t events = 0;
@@ -103,6 +115,7 @@ struct Summary {
   FailureFigures failures;
   PrefixCacheFigures prefix_cache;
   PreemptionFigures preemption;
+  SessionFigures sessions;
   WorkloadCounters workload;        // what the request source read and dropped (traces)
   std::vector<TierSummary> tiers;   // per service tier, when the workload assigns tiers
 };

@@ -187,6 +187,15 @@ std::string summary_json(const RunResult& run) {
                                                              : 0.0},
                          {"prefill_tokens_saved", c.prefill_tokens_saved}};
   }
+  if (s.sessions.enabled) {
+    const auto& g = s.sessions;
+    j["sessions"] = {{"started", g.sessions_started},
+                     {"completed", g.sessions_completed},
+                     {"turns_finished", g.turns_finished},
+                     {"tool_calls", g.tool_calls},
+                     {"tool_seconds_mean", g.tool_calls_finished > 0 ? g.tool_seconds / static_cast<double>(g.tool_calls_finished) : 0.0},
+                     {"tool_calls_on", g.tool_calls_on_hosts ? "cpu hosts" : "delays (no CPU host)"}};
+  }
   if (s.prefix_cache.enabled && s.prefix_cache.offload) {
     // Hit rate of each tier over all looked-up blocks (they sum to the overall hit_rate).
     const auto& c = s.prefix_cache;
@@ -230,7 +239,10 @@ std::string summary_json(const RunResult& run) {
 
 void write_requests_csv(std::ostream& out, const RunResult& run) {
   out << "id,arrival_s,input_tokens,output_tokens,outcome,replica,first_scheduled_s,first_token_s,completion_s,"
-         "ttft_s,tpot_s,e2e_s,decode_replica,kv_transfer_s,retries,reason,tier,preemptions\n";
+         "ttft_s,tpot_s,e2e_s,decode_replica,kv_transfer_s,retries,reason,tier";
+  // Agentic sessions add the session id and the turn (0-based) of each request, last.
+  const bool sessions = run.summary.sessions.enabled;
+  out << ",preemptions" << (sessions ? ",session,turn\n" : "\n");
   for (const auto& r : run.records) {
     const bool done = r.outcome == Outcome::Completed;
     fmt::print(out, "{},{:.9f},{},{},{},{},", r.request.id, r.request.arrival, r.request.input_tokens,
@@ -246,7 +258,9 @@ void write_requests_csv(std::ostream& out, const RunResult& run) {
     const auto& tiers = run.scenario.tiers;
     if (r.request.tier >= 0 && r.request.tier < static_cast<int>(tiers.size()))
       out << tiers[static_cast<std::size_t>(r.request.tier)].name;
-    out << "," << r.preemptions << "\n";
+    out << "," << r.preemptions;
+    if (sessions) out << "," << r.request.session << "," << r.request.turn;
+    out << "\n";
   }
 }
 

@@ -10,6 +10,7 @@
 
 #include "sim/metrics/timeseries.hpp"
 #include "sim/platform/platform.hpp"
+#include "sim/serving/session_driver.hpp"
 
 namespace tokenfab {
 namespace {
@@ -68,6 +69,41 @@ void RunShared::retry(const Request& request, double t) {
   }
   entry[k]->scheduler.enqueue(r);
   if (entry[k]->waiting) entry[k]->wakeup->release();
+}
+
+double RunShared::arrival_horizon() const {
+  const double h = feed.horizon();
+  return sessions ? std::min(h, sessions->arrival_bound(sim_now())) : h;
+}
+
+void RunShared::admit(Request request) {
+  const double t = sim_now();
+  if (sessions) request.id = next_request_id++;
+  std::vector<const BatchScheduler*> views;
+  std::vector<bool> alive;
+  for (const ReplicaRuntime* e : entry) {
+    views.push_back(&e->scheduler);
+    alive.push_back(!e->down_at(t) && !e->done);
+  }
+  feed.count_arrival();
+  std::size_t k = kNoReplica;
+  // A later turn of a sticky session goes where its context is cached, while that replica lives.
+  if (request.previous_replica >= 0 && sessions && sessions->sticky()) {
+    for (std::size_t i = 0; i < entry.size(); ++i)
+      if (entry[i]->index == request.previous_replica && alive[i]) k = i;
+  }
+  if (k == kNoReplica) k = feed.router().route(request, views, alive);
+  if (k == kNoReplica) {
+    RequestRecord rec;
+    rec.request = std::move(request);
+    rec.outcome = Outcome::Rejected;
+    rec.reason = "every replica that could take it has failed";
+    sink(std::move(rec));
+    return;
+  }
+  ReplicaRuntime* target = entry[k];
+  target->scheduler.enqueue(std::move(request));
+  if (target->waiting) target->wakeup->release();
 }
 
 double ReplicaActor::own_next_failure() const {
@@ -146,11 +182,11 @@ void ReplicaActor::take_arrivals(double t) {
 double ReplicaActor::horizon() const {
   const ArrivalFeed& feed = shared_.feed;
   const double failure = shared_.next_failure(rt_.clock);
-  if (rt_.role != ReplicaRole::Decode) return std::min(failure, feed.stateful() ? feed.horizon() : kNever);
+  if (rt_.role != ReplicaRole::Decode) return std::min(failure, feed.stateful() ? shared_.arrival_horizon() : kNever);
   double h = std::min(failure, rt_.transfer_bounds.empty() ? kNever : *rt_.transfer_bounds.begin());
   for (const ReplicaRuntime* p : shared_.prefill) {
     if (p->done) continue;
-    h = std::min(h, p->send_follows_frontend ? feed.horizon() : p->next_send);
+    h = std::min(h, p->send_follows_frontend ? shared_.arrival_horizon() : p->next_send);
   }
   return h;
 }
@@ -350,30 +386,17 @@ void FrontendActor::operator()() {
 
 void FrontendActor::replay() {
   ArrivalFeed& feed = shared_.feed;
-  std::vector<const BatchScheduler*> views;
-  for (auto* rep : replicas_) views.push_back(&rep->scheduler);
   auto next = feed.next_request();
   while (next) {
     feed.set_horizon(next->arrival);
     if (next->arrival > sim_now()) simgrid::s4u::this_actor::sleep_until(next->arrival);
-    std::vector<bool> alive;
-    for (const ReplicaRuntime* rep : replicas_) alive.push_back(!rep->down_at(next->arrival) && !rep->done);
-    const std::size_t k = feed.router().route(*next, views, alive);
-    feed.count_arrival();
-    if (k == kNoReplica) {
-      RequestRecord rec;
-      rec.request = *next;
-      rec.outcome = Outcome::Rejected;
-      rec.reason = "every replica that could take it has failed";
-      shared_.sink(std::move(rec));
-    } else {
-      ReplicaRuntime* target = replicas_[k];
-      target->scheduler.enqueue(*next);
-      if (target->waiting) target->wakeup->release();
-    }
+    if (shared_.sessions) shared_.sessions->session_started();
+    shared_.admit(std::move(*next));
     next = feed.next_request();
   }
   feed.set_horizon(kNever);
+  // Later turns of sessions keep arriving (from their tool calls) until every session has ended.
+  if (shared_.sessions) shared_.sessions->wait_until_all_closed();
   shared_.arrivals_done = true;
   for (auto* rep : replicas_)
     if (rep->waiting) rep->wakeup->release();

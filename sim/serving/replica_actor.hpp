@@ -31,6 +31,7 @@
 namespace tokenfab {
 
 struct ReplicaRuntime;
+class SessionDriver;
 class TimeSeriesRecorder;
 
 // State shared by the actors of one run.
@@ -58,6 +59,12 @@ struct RunShared {
   void retry(const Request& request, double t);
   TimeSeriesRecorder* series = nullptr;  // timeseries.csv; null when the scenario writes none
   bool arrivals_done = false;            // stateful: the frontend has routed the last arrival
+  SessionDriver* sessions = nullptr;     // agentic sessions, when the workload has them
+  std::uint64_t next_request_id = 0;     // sessions: requests are numbered as they arrive
+  // Stateful routing: routes an arriving request at the current SimGrid time (or rejects it).
+  void admit(Request request);
+  // No arrival reaches an entry replica before this (frontend's next arrival, session turns).
+  double arrival_horizon() const;
   // A bad input found mid-run (e.g. a malformed trace row): the run stops and it is rethrown
   // after the engine returns, so that it reaches the user as an ordinary config error.
   std::exception_ptr input_error;
