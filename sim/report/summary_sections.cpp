@@ -65,6 +65,17 @@ std::vector<DeviceCount> pod_devices(const RunResult& run) {
   return out;
 }
 
+std::vector<DeviceCount> capex_devices(const RunResult& run) {
+  std::vector<DeviceCount> out = pod_devices(run);
+  for (const auto& item : run.power.items) {
+    if (item.component == "accelerators" || item.count <= 0) continue;
+    // Co-packaged optics are part of their switch (priced with it); pluggable modules are not.
+    if (item.component == "optics" && item.item.find("(cpo)") != std::string::npos) continue;
+    out.push_back({item.item, item.count});
+  }
+  return out;
+}
+
 PodPower pod_power(const RunResult& run) {
   PodPower p;
   p.source =
@@ -81,7 +92,7 @@ PodPower pod_power(const RunResult& run) {
 
 EconomicsResult run_economics(const RunResult& run, const GoodputReport& goodput, const Catalog& catalog) {
   const EconomicsOptions& o = run.scenario.economics;
-  const auto lines = price_inventory(pod_devices(run), o, [&](const std::string& name) -> std::optional<Sourced> {
+  const auto lines = price_inventory(capex_devices(run), o, [&](const std::string& name) -> std::optional<Sourced> {
     const auto spec = find_device(catalog, name);
     return spec ? spec->price_usd : std::nullopt;
   });

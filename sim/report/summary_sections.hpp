@@ -22,6 +22,10 @@ GoodputReport run_goodput(const RunResult& run);
 // What the pod holds and draws: the GPUs the replicas use (priced), and the run's IT power
 // (RunResult::power: accelerators from the energy plugin plus the platform inventory's static power).
 std::vector<DeviceCount> pod_devices(const RunResult& run);
+// What the pod's capital cost counts: the accelerators, then every other item of the platform
+// inventory attributed to them (economics.power items: CPUs, NICs, switches, optics, DPUs,
+// drives), with the same counts as the power figures.
+std::vector<DeviceCount> capex_devices(const RunResult& run);
 PodPower pod_power(const RunResult& run);
 
 EconomicsResult run_economics(const RunResult& run, const GoodputReport& goodput, const Catalog& catalog);

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include "models/catalog.hpp"
@@ -132,6 +134,32 @@ TEST(StaticPower, EveryClassIsTheInventoryAtCatalogWatts) {
   EXPECT_NEAR(f["joules_per_output_token"].get<double>(), it * 1.2 / tokens_per_s, 1e-5 * it / tokens_per_s);
   const double per_mw = tokens_per_s / (it * 1.2 / 1e6);
   EXPECT_NEAR(f["output_tokens_per_s_per_mw"].get<double>(), per_mw, 1e-5 * per_mw);  // 6 digits in energy
+}
+
+// Capital cost counts the inventory too, with the power items' counts at catalog prices; the
+// NIC-side pluggable modules have no catalog price and are listed as unpriced, not dropped.
+TEST(StaticPower, CapexCountsTheInventoryAtCatalogPrices) {
+  const std::string dir = test::temp_dir("capex");
+  const Json s = summary(mini_pod_run(dir, "spectrum-x-sn5600", dir + "/run"));
+  const Catalog catalog;
+  std::map<std::string, Json> lines;
+  for (const auto& l : s["economics"]["capex"]) lines[l["device"].get<std::string>()] = l;
+  double expected = 0;
+  for (const auto& [component, name] : std::vector<std::pair<std::string, std::string>>{
+           {"accelerators", "rubin"}, {"cpus", "vera"}, {"nics", "connectx-9"}, {"switches", "spectrum-x-sn5600"},
+           {"dpus", "bluefield-4"}, {"storage", "nvme-gen5-15tb"}}) {
+    ASSERT_TRUE(lines.count(name)) << name;
+    const double count = item(s, component, name)["count"].get<double>();
+    EXPECT_DOUBLE_EQ(lines[name]["count"].get<double>(), count) << name;
+    const double price = catalog.device(name).price_usd->value;
+    EXPECT_DOUBLE_EQ(lines[name]["total_usd"].get<double>(), count * price) << name;
+    expected += count * price;
+  }
+  bool unpriced_modules = false;
+  for (const auto& [name, l] : lines)
+    if (name.find("NIC-side") != std::string::npos) unpriced_modules = l["mark"] == "unpriced";
+  EXPECT_TRUE(unpriced_modules);
+  EXPECT_NEAR(s["economics"]["cost"]["capex_usd"].get<double>(), expected, 1e-6 * expected);
 }
 
 TEST(StaticPower, HalfThePodCarriesHalfItsNetworkAndItsOwnRacksCpus) {
