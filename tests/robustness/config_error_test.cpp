@@ -49,5 +49,26 @@ TEST(ConfigErrorText, MultiLineScalarInAMessageIsOneLine) {
   }
 }
 
+// fuzz_scenario: `tier_mix: { &a , free: 1}` has a null key, which keys() listed as
+// "<complex key>"; tier_mix then dereferenced child() of that name, an empty optional (ASan:
+// heap-buffer-overflow). Keys that are not plain scalars are now refused when the YAML is read.
+TEST(ConfigErrorText, KeyThatIsNotAPlainNameIsRefusedAtParse) {
+  const char* docs[] = {"workload:\n  tier_mix: { &a , free: 1}\n", "workload:\n  tier_mix: { : 0.5, free: 0.5}\n",
+                        "? [a, b]\n: 1\n"};
+  for (const char* doc : docs) {
+    try {
+      (void)YamlNode::load_string(doc, "k.yaml");
+      FAIL() << "should be refused: " << doc;
+    } catch (const ConfigError& e) {
+      const std::string m = e.what();
+      EXPECT_NE(m.find("k.yaml:"), std::string::npos) << m;
+      EXPECT_TRUE(m.find("a key that is empty") != std::string::npos ||
+                  m.find("a key that is not a plain name") != std::string::npos)
+          << m;
+      EXPECT_FALSE(has_control_character(m)) << m;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace tokenfab
