@@ -380,7 +380,10 @@ T load_entry(const std::string& root, const std::string& sub, const std::string&
   std::string path = name_or_path;
   if (!looks_like_path(name_or_path)) {
     path = root + "/" + sub + "/" + name_or_path + ".yaml";
-    if (!std::filesystem::exists(path)) {
+    // error_code form: a name too long for the file system is "not found", not an exception
+    // (fuzz_platform_spec finding: a 600-character NIC model name).
+    std::error_code not_a_file;
+    if (!std::filesystem::exists(path, not_a_file)) {
       const auto names = names_in(root + "/" + sub);
       const auto near = closest_match(name_or_path, names);
       std::string list;

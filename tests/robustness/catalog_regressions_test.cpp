@@ -43,5 +43,16 @@ TEST(CatalogRegressions, LargestAllowedFiguresGiveExactSums) {
   EXPECT_GT(m.total_params(), 0);
 }
 
+// fuzz_platform_spec finding: a device name longer than the file system allows made
+// std::filesystem throw (std::terminate in the fuzzer) instead of "no device named ...".
+TEST(CatalogRegressions, NameTooLongForAFileIsNotFound) {
+  try {
+    (void)Catalog().device("connectx" + std::string(600, '{') + "-8");
+    FAIL() << "an unknown device should be refused";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("no device named"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace tokenfab
