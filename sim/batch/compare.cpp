@@ -10,16 +10,10 @@
 
 #include "sim/batch/yaml_edit.hpp"
 #include "sim/config/scenario.hpp"
+#include "sim/batch/text_file.hpp"
 
 namespace tokenfab::batch {
 namespace {
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Labels are column headings: unique, so a name used twice gets its position appended.
 void make_labels_unique(BatchPlan& plan) {

@@ -1,4 +1,5 @@
 #include "sim/batch/results.hpp"
+#include "sim/batch/text_file.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -8,13 +9,6 @@
 
 namespace tokenfab::batch {
 namespace {
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // The line a failed run printed about why: its "error:" line, else its last line.
 std::string error_line(const std::string& stderr_text) {

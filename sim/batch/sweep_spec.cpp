@@ -11,6 +11,7 @@
 #include "sim/batch/pareto.hpp"
 #include "sim/batch/yaml_edit.hpp"
 #include "sim/config/scenario.hpp"
+#include "sim/batch/text_file.hpp"
 
 namespace tokenfab::batch {
 namespace {
@@ -130,13 +131,6 @@ const Schema<ParetoEntry>& pareto_schema() {
             }
           });
   return s;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
