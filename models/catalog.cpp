@@ -41,6 +41,9 @@ std::string device_kind_name(DeviceKind k) {
     case DeviceKind::Dpu: return "dpu";
     case DeviceKind::Switch: return "switch";
     case DeviceKind::Drive: return "drive";
+    case DeviceKind::ScaleUpSwitch: return "scale-up-switch";
+    case DeviceKind::Fan: return "fan";
+    case DeviceKind::PowerShelf: return "power-shelf";
   }
   return "?";
 }
@@ -157,7 +160,10 @@ const Schema<DeviceSpec>& device_schema() {
                                                                   {"nic", DeviceKind::Nic},
                                                                   {"dpu", DeviceKind::Dpu},
                                                                   {"switch", DeviceKind::Switch},
-                                                                  {"drive", DeviceKind::Drive}},
+                                                                  {"drive", DeviceKind::Drive},
+                                                                  {"scale-up-switch", DeviceKind::ScaleUpSwitch},
+                                                                  {"fan", DeviceKind::Fan},
+                                                                  {"power-shelf", DeviceKind::PowerShelf}},
                   std::nullopt, "Device class.")
           .text("description", &DeviceSpec::description, "", "Human-readable name.")
           .section("peak_flops", &DeviceSpec::peak_flops, peak_schema(), "Dense peak FLOP/s per precision.")
@@ -174,6 +180,8 @@ const Schema<DeviceSpec>& device_schema() {
                             "Drive sequential read bandwidth.")
           .optional_section("write_bandwidth", &DeviceSpec::write_bandwidth, sourced(Dimension::Bandwidth),
                             "Drive sequential write bandwidth.")
+          .optional_section("efficiency", &DeviceSpec::efficiency, sourced(std::nullopt),
+                            "Power shelf: DC output / AC input, a fraction in (0, 1].")
           .validate([](const YamlNode& n, const DeviceSpec& d) {
             const std::string k = device_kind_name(d.kind);
             if (d.kind == DeviceKind::Gpu || d.kind == DeviceKind::Lpu) {
@@ -191,6 +199,13 @@ const Schema<DeviceSpec>& device_schema() {
             }
             if (d.kind == DeviceKind::Nic || d.kind == DeviceKind::Dpu) require(n, d.port_speed.has_value(), "port_speed", k);
             if (d.kind == DeviceKind::Drive) require(n, d.capacity.has_value(), "capacity", k);
+            if (d.kind == DeviceKind::ScaleUpSwitch || d.kind == DeviceKind::Fan)
+              require(n, d.power.max.has_value(), "power.max", k);
+            if (d.kind == DeviceKind::PowerShelf) {
+              require(n, d.efficiency.has_value(), "efficiency", k);
+              if (d.efficiency->value <= 0 || d.efficiency->value > 1)
+                n.child("efficiency")->child("value")->fail("is not a fraction in (0, 1]", "e.g. 0.97");
+            }
           });
   return s;
 }

@@ -24,7 +24,9 @@ double bytes_per_element(Precision p);
 std::string precision_name(Precision p);
 const std::vector<std::pair<std::string, Precision>>& precision_choices();
 
-enum class DeviceKind { Gpu, Lpu, Cpu, Nic, Dpu, Switch, Drive };
+// ScaleUpSwitch: an NVLink switch tray (NVL72 racks) or an NVSwitch chip on an 8-GPU baseboard;
+// Fan: a rack's or server's fan set; PowerShelf: the rack's AC -> 48/54 V conversion (efficiency).
+enum class DeviceKind { Gpu, Lpu, Cpu, Nic, Dpu, Switch, Drive, ScaleUpSwitch, Fan, PowerShelf };
 std::string device_kind_name(DeviceKind k);
 
 struct PeakFlopsSpec {  // dense tensor throughput per precision (GPU, LPU)
@@ -55,6 +57,7 @@ struct DeviceSpec {
   std::optional<Sourced> port_speed, ports;                          // NICs, DPUs, switches
   std::string optics;                                                // switches: pluggable | cpo
   std::optional<Sourced> capacity, read_bandwidth, write_bandwidth;  // drives
+  std::optional<Sourced> efficiency;                                 // power shelves: output / input, (0, 1]
 
   // Peak dense FLOP/s for math at `p`; FP16 uses the BF16 figure. Throws std::out_of_range
   // naming the device when the precision is not supported.

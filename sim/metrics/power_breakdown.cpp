@@ -76,7 +76,54 @@ PowerBreakdown power_breakdown(const PlatformInventory& inv, const std::map<std:
     for (const auto& [m, c] : models) cpus[m] += static_cast<double>(c) * share;
   }
   for (const auto& [m, n] : cpus) device_line("cpus", m, n);
-  for (const auto& [m, c] : inv.nics) device_line("nics", m, shared(c));
+  // The share of a rack's accelerators in use (see the header).
+  auto rack_share = [&](const std::string& rack) {
+    const auto in_rack = inv.accelerators_by_rack.find(rack);
+    if (used_by_rack.empty() || rack.empty() || in_rack == inv.accelerators_by_rack.end() || in_rack->second <= 0)
+      return b.share;
+    const auto used = used_by_rack.find(rack);
+    return (used == used_by_rack.end() ? 0.0 : used->second) / static_cast<double>(in_rack->second);
+  };
+  auto list = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (std::size_t i = 0; i < v.size() && i < 4; ++i) out += (i ? ", " : "") + v[i];
+    return v.size() > 4 ? out + fmt::format(" and {} more", v.size() - 4) : out;
+  };
+
+  // Scale-up switches and fans of the racks in use; racks whose zone does not say are noted.
+  std::map<std::string, double> scale_up, fans;
+  std::vector<std::string> no_scale_up, no_fans;
+  for (const auto& [rack, r] : inv.racks) {
+    const double share = rack_share(rack);
+    if (share <= 0) continue;
+    if (r.scale_up_switches && *r.scale_up_switches > 0)
+      scale_up[r.scale_up_switch] += static_cast<double>(*r.scale_up_switches) * share;
+    if (!r.scale_up_switches) no_scale_up.push_back(rack);
+    if (r.fans > 0) fans[r.fan] += static_cast<double>(r.fans) * share;
+    else no_fans.push_back(rack);
+  }
+  for (const auto& [rack, n] : inv.accelerators_by_rack) {  // accelerators outside any rack zone
+    if (inv.racks.count(rack) || rack_share(rack) <= 0) continue;
+    no_scale_up.push_back(rack.empty() ? "(none)" : rack);
+    no_fans.push_back(rack.empty() ? "(none)" : rack);
+  }
+  if (!no_scale_up.empty())
+    b.notes.push_back(fmt::format("rack {} has no tokenfab:scale_up_switches property: scale-up switches counted at 0 W",
+                                  list(no_scale_up)));
+  if (!no_fans.empty())
+    b.notes.push_back(fmt::format("rack {} has no tokenfab:fans property: fans counted at 0 W", list(no_fans)));
+  for (const auto& [m, n] : scale_up) device_line("scale-up switches", m, n);
+
+  // NICs and their transceivers by the rack of their accelerators, like the CPUs.
+  std::map<std::string, double> nics;  // model -> NICs attributed
+  double transceivers = 0, transceiver_w = 0;
+  for (const auto& [rack, c] : inv.nics_by_rack) {
+    const double share = rack_share(rack);
+    for (const auto& [m, n] : c.nics) nics[m] += static_cast<double>(n) * share;
+    transceivers += static_cast<double>(c.transceivers) * share;
+    transceiver_w += c.transceiver_watts * share;
+  }
+  for (const auto& [m, n] : nics) device_line("nics", m, n);
 
   // Switch power does not follow the load (SerDes and optics stay lit): constant, asic + optics.
   for (const auto& [m, s] : inv.switches) {
@@ -97,14 +144,54 @@ PowerBreakdown power_breakdown(const PlatformInventory& inv, const std::map<std:
                        d->power.optics_per_port->mark, catalog_ref(m, "power.optics_per_port")});
   }
   if (inv.nic_transceivers > 0) {
-    const double w = inv.nic_transceiver_watts * b.share;
-    b.items.push_back({"optics", "NIC-side transceivers (pluggable)",
-                       static_cast<double>(inv.nic_transceivers) * b.share, w, w,
+    b.items.push_back({"optics", "NIC-side transceivers (pluggable)", transceivers, transceiver_w, transceiver_w,
                        "tokenfab:transceiver_power x transceivers, constant", "spec",
                        "the platform spec's scale_out.transceiver_power (sourced in the spec)"});
   }
   for (const auto& [m, c] : inv.dpus) device_line("dpus", m, shared(c));
   for (const auto& [m, c] : inv.drives) device_line("storage", m, shared(c));
+  for (const auto& [m, n] : fans) device_line("fans", m, n);
+
+  // Power conversion: the load is every item so far; each shelf model converts the part of it that
+  // its racks' accelerators in use stand for (network and storage racks taken to have the same
+  // shelves as the accelerator racks).
+  double load_avg = 0, load_peak = 0;
+  for (const auto& it : b.items) {
+    load_avg += it.average_w;
+    load_peak += it.peak_w;
+  }
+  std::map<std::string, std::pair<double, double>> shelves;  // model -> (accelerator weight, racks attributed)
+  double weight = 0;
+  std::vector<std::string> no_shelf;
+  for (const auto& [rack, n] : inv.accelerators_by_rack) {
+    const auto u = used_by_rack.find(rack);
+    const double w = used_by_rack.empty() ? static_cast<double>(n) : (u == used_by_rack.end() ? 0.0 : u->second);
+    if (w <= 0) continue;
+    weight += w;
+    const auto r = inv.racks.find(rack);
+    if (r == inv.racks.end() || r->second.power_shelf.empty()) {
+      no_shelf.push_back(rack.empty() ? "(none)" : rack);
+      continue;
+    }
+    shelves[r->second.power_shelf].first += w;
+    shelves[r->second.power_shelf].second += n > 0 ? w / static_cast<double>(n) : 0.0;
+  }
+  if (!no_shelf.empty())
+    b.notes.push_back(fmt::format("rack {} has no tokenfab:power_shelf property: its power conversion counted at 0 W",
+                                  list(no_shelf)));
+  for (const auto& [m, sh] : shelves) {
+    const auto d = device(m);
+    if (!d || !d->efficiency || d->efficiency->value <= 0) {
+      b.notes.push_back(fmt::format("power conversion '{}' has no efficiency in the catalog: counted at 0 W", m));
+      b.items.push_back({"power conversion", m, sh.second, 0, 0, "", "not in catalog", ""});
+      continue;
+    }
+    const double loss = (sh.first / weight) * (1 / d->efficiency->value - 1);
+    b.items.push_back({"power conversion", m, sh.second, load_avg * loss, load_peak * loss,
+                       "IT load of the other classes x (1/efficiency - 1), for the share of the accelerators in use "
+                       "in racks with this shelf",
+                       d->efficiency->mark, catalog_ref(m, "efficiency")});
+  }
 
   for (const auto& c : power_classes()) {
     ClassPower cp{c, 0, 0};

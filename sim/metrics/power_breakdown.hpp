@@ -1,7 +1,8 @@
 // The pod's IT power by component class: the accelerators' power by SimGrid's host energy model
-// (idle + busy share x (max - idle)), plus the static power of the platform's inventory (CPUs, NICs, switches, optics, DPUs,
-// drives) priced with the catalog's watts. Cooling and power conversion come on top through the
-// PUE (models/economics.hpp). Definitions: docs/metrics.md, "Energy and power".
+// (idle + busy share x (max - idle)), plus the static power of the platform's inventory (CPUs,
+// scale-up switches, NICs, switches, optics, DPUs, drives, rack fans) priced with the catalog's
+// watts, plus the loss of the racks' AC -> DC power conversion on all of that. Facility cooling
+// comes on top through the PUE (models/economics.hpp). Definitions: docs/metrics.md, "Energy and power".
 //
 // Plain arithmetic on counts and watts, so that a test can redo it by hand.
 #pragma once
@@ -19,7 +20,8 @@ namespace tokenfab {
 
 // Component classes, in report order.
 inline const std::vector<std::string>& power_classes() {
-  static const std::vector<std::string> k{"accelerators", "cpus", "nics", "switches", "optics", "dpus", "storage"};
+  static const std::vector<std::string> k{"accelerators", "cpus", "scale-up switches", "nics", "switches", "optics",
+                                          "dpus", "storage", "fans", "power conversion"};
   return k;
 }
 
@@ -59,10 +61,13 @@ struct AcceleratorDraw {
 // `load` (0..1, the accelerators' busy fraction) places load-following components (catalog idle
 // and max) between their idle and max watts; components with one figure draw it constantly.
 // Infrastructure shared by the platform's accelerators is attributed by `share` (used / all),
-// so a replica on part of a pod carries its part of the pod's network and storage. CPUs sit in
-// racks beside their accelerators: each rack's CPUs are charged by the share of that rack's
-// accelerators in use (`used_by_rack`: accelerators the replicas use, by tokenfab:rack); CPUs
-// without a rack, in a rack without accelerators, or with `used_by_rack` empty, by `share`.
+// so a replica on part of a pod carries its part of the pod's network and storage. CPUs, NICs
+// (with their transceivers), scale-up switches and fans sit in racks beside their accelerators:
+// each rack's are charged by the share of that rack's accelerators in use (`used_by_rack`:
+// accelerators the replicas use, by tokenfab:rack); those without a rack, in a rack without
+// accelerators, or with `used_by_rack` empty, by `share`. Power conversion loses
+// load x (1/efficiency - 1) on every other class, with the efficiency of the racks' power shelves
+// weighted by the accelerators in use in each rack (all accelerators when `used_by_rack` is empty).
 PowerBreakdown power_breakdown(const PlatformInventory& inventory,
                                const std::map<std::string, AcceleratorDraw>& accelerators, double load,
                                const std::function<std::optional<DeviceSpec>(const std::string&)>& device,

@@ -8,6 +8,7 @@
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/Host.hpp>
 #include <simgrid/s4u/Link.hpp>
+#include <simgrid/s4u/NetZone.hpp>
 
 namespace tokenfab {
 namespace {
@@ -23,6 +24,19 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+void read_zones(const simgrid::s4u::NetZone* z, PlatformInventory& inv) {
+  const std::string rack = prop(z->get_property("tokenfab:rack"));
+  if (!rack.empty()) {
+    RackInfrastructure& r = inv.racks[rack];
+    r.scale_up_switch = prop(z->get_property("tokenfab:scale_up_switch"));
+    if (const char* n = z->get_property("tokenfab:scale_up_switches")) r.scale_up_switches = to_long(n);
+    r.fan = prop(z->get_property("tokenfab:fan"));
+    r.fans = to_long(prop(z->get_property("tokenfab:fans")));
+    r.power_shelf = prop(z->get_property("tokenfab:power_shelf"));
+  }
+  for (const auto* c : z->get_children()) read_zones(c, inv);
+}
+
 }  // namespace
 
 long PlatformInventory::accelerator_count() const {
@@ -33,10 +47,13 @@ long PlatformInventory::accelerator_count() const {
 
 PlatformInventory read_inventory(const simgrid::s4u::Engine& engine) {
   PlatformInventory inv;
+  read_zones(engine.get_netzone_root(), inv);
+  std::unordered_map<std::string, std::string> host_rack;  // for NIC links without tokenfab:rack
   for (const auto* h : engine.get_all_hosts()) {
     const std::string role = prop(h->get_property("tokenfab:role"));
     const std::string device = prop(h->get_property("tokenfab:device"));
     const std::string rack = prop(h->get_property("tokenfab:rack"));
+    if (!rack.empty()) host_rack.emplace(h->get_name(), rack);
     if (role == "gpu") {
       inv.accelerators[device] += 1;
       inv.accelerators_by_rack[rack] += 1;
@@ -68,10 +85,23 @@ PlatformInventory read_inventory(const simgrid::s4u::Engine& engine) {
     const std::string kind = p("tokenfab:kind");
     if (kind == "nic") {
       const std::string model = p("tokenfab:nic");
-      if (!model.empty()) inv.nics[model] += 1;
       const long t = to_long(p("tokenfab:transceivers"));
+      const double w = static_cast<double>(t) * to_double(p("tokenfab:transceiver_power"));
+      std::string rack = p("tokenfab:rack");
+      // Platforms written before NIC links carried their rack: a per-accelerator NIC is named
+      // nic_<host> (docs/platforms.md), and the host has tokenfab:rack.
+      const std::string& base = holder->get_name();
+      if (rack.empty() && base.rfind("nic_", 0) == 0)
+        if (const auto it = host_rack.find(base.substr(4)); it != host_rack.end()) rack = it->second;
+      NicCount& by_rack = inv.nics_by_rack[rack];
+      if (!model.empty()) {
+        inv.nics[model] += 1;
+        by_rack.nics[model] += 1;
+      }
       inv.nic_transceivers += t;
-      inv.nic_transceiver_watts += static_cast<double>(t) * to_double(p("tokenfab:transceiver_power"));
+      inv.nic_transceiver_watts += w;
+      by_rack.transceivers += t;
+      by_rack.transceiver_watts += w;
     } else if (kind == "leaf-uplink") {
       auto& s = inv.switches[p("tokenfab:switch")];
       s.switches += 1;

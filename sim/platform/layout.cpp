@@ -206,6 +206,33 @@ PlatformLayout build_layout(const PlatformSpec& spec, const Catalog& catalog) {
       if (nic.ports) notes.push_back(cite_count(fmt::format("{} ports", nic.name), *nic.ports));
     }
 
+    // Static power of the rack besides its devices (docs/platforms.md, "Rack power"): scale-up
+    // switches, fans and the power shelf, written as rack zone properties for the inventory.
+    Props rack_power;
+    // LPU chips link directly (no switch): say so, so that the power report does not ask for one.
+    if (g.scale_up.switch_model.empty() && g.scale_up.kind == ScaleUpKind::LpuLink)
+      rack_power.emplace_back("tokenfab:scale_up_switches", "0");
+    if (!g.scale_up.switch_model.empty()) {
+      const DeviceSpec sw = lookup(catalog, g.scale_up.switch_model, {DeviceKind::ScaleUpSwitch}, "a catalog scale-up-switch");
+      const int per_rack = g.scale_up.switches * (g.per_rack / domain);
+      rack_power.emplace_back("tokenfab:scale_up_switch", sw.name);
+      rack_power.emplace_back("tokenfab:scale_up_switches", std::to_string(per_rack));
+      notes.push_back(fmt::format("{} scale-up switches: {} x {} per rack: from the spec", g.kind, per_rack, sw.name));
+      if (sw.power.max) notes.push_back(cite(fmt::format("{} power.max", sw.name), *sw.power.max, Dimension::Power));
+    }
+    if (g.rack_power && !g.rack_power->fan.empty()) {
+      const DeviceSpec fan = lookup(catalog, g.rack_power->fan, {DeviceKind::Fan}, "a catalog fan");
+      rack_power.emplace_back("tokenfab:fan", fan.name);
+      rack_power.emplace_back("tokenfab:fans", std::to_string(g.rack_power->fans));
+      notes.push_back(fmt::format("{} fans: {} x {} per rack: from the spec", g.kind, g.rack_power->fans, fan.name));
+      if (fan.power.max) notes.push_back(cite(fmt::format("{} power.max", fan.name), *fan.power.max, Dimension::Power));
+    }
+    if (g.rack_power && !g.rack_power->shelf.empty()) {
+      const DeviceSpec shelf = lookup(catalog, g.rack_power->shelf, {DeviceKind::PowerShelf}, "a catalog power-shelf");
+      rack_power.emplace_back("tokenfab:power_shelf", shelf.name);
+      notes.push_back(cite_count(fmt::format("{} efficiency", shelf.name), need(shelf.efficiency, g.rack_power->shelf, "efficiency")));
+    }
+
     RackSummary sum;
     sum.kind = g.kind;
     sum.racks = g.count;
@@ -229,6 +256,7 @@ PlatformLayout build_layout(const PlatformSpec& spec, const Catalog& catalog) {
       z.id = single_zone ? spec.name : rack_id;
       z.routing = "DijkstraCache";
       z.props = {{"tokenfab:rack", rack_id}, {"tokenfab:kind", g.kind}};
+      z.props.insert(z.props.end(), rack_power.begin(), rack_power.end());
       const int domains = g.per_rack / domain;
       const std::string sw_base = lpu ? "lpusw" : "nvsw";
       // Switch planes are declared (and routed) first: SimGrid's Dijkstra then meets them before
@@ -295,6 +323,7 @@ PlatformLayout build_layout(const PlatformSpec& spec, const Catalog& catalog) {
         for (int n = 0; n < nics; ++n) {
           nic_ids.push_back(apn == 1 ? "nic_" + acc_names[n] : fmt::format("{}nic{}", p, n));
           z.links.push_back(nic_link(nic_ids.back(), nic_bw, nic_ports, fabric, nic.name));
+          z.links.back().props.emplace_back("tokenfab:rack", rack_id);  // NIC power is charged by rack
         }
         leaves = plan_leaves(nics, domain / apn, nic_ports, fabric.down / nic_ports,
                              fabric.cfg->topology == FabricTopology::RailOptimised);

@@ -49,7 +49,40 @@ const Schema<ScaleUpConfig>& scale_up_schema() {
                         Check::NonNegative, 1 << 20)
           .quantity("link_latency", &ScaleUpConfig::link_latency, Dimension::Time, std::nullopt,
                     "Latency of one accelerator's link to the switch plane; a path crosses two.",
-                    Check::NonNegative);
+                    Check::NonNegative)
+          .custom(ParamDoc("switch", "catalog name", "\"\"", false,
+                           "Catalog scale-up-switch: an NVLink switch tray (nvlink5-switch-tray) or an NVSwitch chip "
+                           "on a baseboard (nvswitch-gen3); leave out where chips link directly (lpu-link). Counted "
+                           "in the static power."),
+                  ref_reader<ScaleUpConfig>("switch", &ScaleUpConfig::switch_model, false,
+                                            "a catalog scale-up-switch name (tokenfab list)"))
+          .integer<int>("switches", &ScaleUpConfig::switches, 0, "Scale-up switches (of 'switch') per domain.",
+                        Check::NonNegative, 1 << 16)
+          .validate([](const YamlNode& n, const ScaleUpConfig& c) {
+            if (!c.switch_model.empty() && c.switches == 0)
+              fail_at(n, "switches", "missing: 'switch' is given", "the number of switches per scale-up domain");
+            if (c.switch_model.empty() && c.switches > 0)
+              fail_at(n, "switches", "given without 'switch'", "switch: <catalog scale-up-switch>");
+          });
+  return s;
+}
+
+const Schema<RackPowerConfig>& rack_power_schema() {
+  static const Schema<RackPowerConfig> s =
+      Schema<RackPowerConfig>("rack_power", "What each rack draws besides its devices: fans, and the loss of its "
+                                            "AC -> DC power conversion (counted in the static power).")
+          .custom(ParamDoc("shelf", "catalog name", "\"\"", false,
+                           "Catalog power-shelf (orv3-hpr-power-shelf, titanium-server-psu): its efficiency "
+                           "gives the conversion loss, IT load x (1/efficiency - 1)."),
+                  ref_reader<RackPowerConfig>("shelf", &RackPowerConfig::shelf, false,
+                                              "a catalog power-shelf name (tokenfab list)"))
+          .custom(ParamDoc("fan", "catalog name", "\"\"", false, "Catalog fan (hgx-8gpu-fans, liquid-tray-fans)."),
+                  ref_reader<RackPowerConfig>("fan", &RackPowerConfig::fan, false, "a catalog fan name (tokenfab list)"))
+          .integer<int>("fans", &RackPowerConfig::fans, 0, "Fans (of 'fan') per rack.", Check::NonNegative, 1 << 16)
+          .validate([](const YamlNode& n, const RackPowerConfig& c) {
+            if (!c.fan.empty() && c.fans == 0) fail_at(n, "fans", "missing: 'fan' is given", "the number per rack");
+            if (c.fan.empty() && c.fans > 0) fail_at(n, "fans", "given without 'fan'", "fan: <catalog fan>");
+          });
   return s;
 }
 
@@ -107,6 +140,8 @@ const Schema<RackGroupConfig>& rack_schema() {
           .section("scale_up", &RackGroupConfig::scale_up, scale_up_schema(), "Scale-up domain.")
           .optional_section("cpus", &RackGroupConfig::cpus, cpu_schema(), "Host CPUs.")
           .optional_section("nic", &RackGroupConfig::nic, nic_schema(), "Scale-out NICs.")
+          .optional_section("rack_power", &RackGroupConfig::rack_power, rack_power_schema(),
+                            "Fans and power conversion of each rack.")
           .validate([](const YamlNode& n, const RackGroupConfig& r) {
             const int domain = r.scale_up.domain == 0 ? r.per_rack : r.scale_up.domain;
             if (r.per_rack % domain != 0) {

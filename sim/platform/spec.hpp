@@ -29,6 +29,15 @@ struct ScaleUpConfig {
   ScaleUpKind kind = ScaleUpKind::NvLink;
   int domain = 0;               // accelerators per scale-up domain (0: the whole rack)
   double link_latency = 0;      // s, per link (a GPU-to-GPU path crosses two)
+  CatalogRef switch_model;      // catalog scale-up-switch (NVLink switch tray or chip); empty: none
+  int switches = 0;             // of switch_model per scale-up domain
+};
+
+// What a rack draws besides its devices: its fans and the loss of its AC -> DC power conversion.
+struct RackPowerConfig {
+  CatalogRef shelf;  // catalog power-shelf (its efficiency); empty: conversion not counted
+  CatalogRef fan;    // catalog fan; empty: fans not counted
+  int fans = 0;      // of `fan` per rack
 };
 
 struct CpuLinkConfig {
@@ -58,6 +67,7 @@ struct RackGroupConfig {
   ScaleUpConfig scale_up;
   std::optional<CpuConfig> cpus;
   std::optional<NicConfig> nic;  // required when the platform has a scale-out fabric
+  std::optional<RackPowerConfig> rack_power;
 };
 
 struct FabricConfig {

@@ -69,6 +69,10 @@ std::vector<DeviceCount> capex_devices(const RunResult& run) {
   std::vector<DeviceCount> out = pod_devices(run);
   for (const auto& item : run.power.items) {
     if (item.component == "accelerators" || item.count <= 0) continue;
+    // Scale-up switches, fans and power shelves come with the rack or baseboard, which the
+    // accelerators' catalog prices stand for (e.g. gb200: a GB200 NVL72 rack / 72).
+    if (item.component == "scale-up switches" || item.component == "fans" || item.component == "power conversion")
+      continue;
     // Co-packaged optics are part of their switch (priced with it); pluggable modules are not.
     if (item.component == "optics" && item.item.find("(cpo)") != std::string::npos) continue;
     out.push_back({item.item, item.count});
@@ -81,10 +85,11 @@ PodPower pod_power(const RunResult& run) {
   p.source =
       "IT power: accelerators at idle + busy share x (max - idle) (SimGrid's host energy model) on average and "
       "catalog power.max at peak; CPUs, "
-      "NICs, switches, optics, DPUs and drives of the platform inventory at catalog watts (load-following "
-      "parts between power.idle and power.max by the accelerators' busy fraction; switches and optics "
-      "constant), attributed by the share of the platform's accelerators the replicas use; facility power = "
-      "IT x PUE. Not included: NVLink/LPU scale-up switch trays, rack fans and power shelves";
+      "scale-up switches, NICs, switches, optics, DPUs, drives and rack fans of the platform inventory at catalog "
+      "watts (load-following parts between power.idle and power.max by the accelerators' busy fraction; switches "
+      "and optics constant), attributed by the share of the platform's accelerators the replicas use (rack "
+      "equipment: of its own rack's accelerators); power conversion = the rest x (1/power-shelf efficiency - 1); "
+      "facility power = IT x PUE";
   p.it_average_w = run.power.it_average_w;
   p.it_peak_w = run.power.it_peak_w;
   return p;
@@ -202,7 +207,7 @@ Json power_json(const PowerBreakdown& b, const EconomicsResult& e) {
       network_peak += c.peak_w;
     }
   }
-  // Cooling and power conversion: what the PUE adds on top of IT power.
+  // Cooling (and the facility's own conversion losses): what the PUE adds on top of IT power.
   by_class["cooling"] = {{"average_w", e.facility_average_w - b.it_average_w},
                          {"peak_w", e.facility_peak_w - b.it_peak_w}};
   Json items = Json::array();

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/catalog.hpp"
+#include "sim/metrics/power_breakdown.hpp"
 #include "sim/report/html_page.hpp"
 #include "tests/report/report_test_util.hpp"
 #include "tests/support/test_support.hpp"
@@ -20,8 +21,12 @@ using Json = nlohmann::json;
 
 // Two racks of 8 Rubin packages (4 Vera CPUs, a ConnectX-9 per package) on a rail-optimised
 // Spectrum-X fabric built from `sw`, with one BlueField-4 storage node of 2 drives: small enough
-// to run in well under a second, with every class of the inventory present.
-std::string mini_pod_spec(const std::string& dir, const std::string& sw) {
+// to run in well under a second, with every class of the inventory present. `rack_power` adds
+// each rack's NVLink switch tray, 3 tray fan sets and its power shelf.
+std::string mini_pod_spec(const std::string& dir, const std::string& sw, bool rack_power = false) {
+  const std::string scale_up = rack_power ? ", switch: nvlink6-switch-tray, switches: 1" : "";
+  const std::string rack_lines =
+      rack_power ? "    rack_power: {shelf: orv3-hpr-power-shelf, fan: liquid-tray-fans, fans: 3}\n" : "";
   return test::write_file(dir + "/" + sw + ".yaml", fmt::format(R"(name: mini-{0}
 description: 2 racks x 8 Rubin on {0}
 racks:
@@ -29,8 +34,8 @@ racks:
     count: 2
     accelerator: rubin
     per_rack: 8
-    scale_up: {{kind: nvlink, domain: 8, link_latency: 0.25us}}
-    cpus:
+    scale_up: {{kind: nvlink, domain: 8, link_latency: 0.25us{1}}}
+{2}    cpus:
       model: vera
       per_rack: 4
       accelerators_per_cpu: 2
@@ -52,13 +57,14 @@ storage:
 frontend:
   nic: connectx-9
 )",
-                                                                sw));
+                                                                sw, scale_up, rack_lines));
 }
 
 // The same traffic on the mini pod built from switch `sw`: two TP=8 replicas use all 16 GPUs
 // (`replicas` 1: rack 0's 8 only). `catalog` (optional) replaces the default hardware catalog.
 std::string mini_pod_run(const std::string& dir, const std::string& sw, const std::string& out,
-                         const std::string& catalog = "", int replicas = 2) {
+                         const std::string& catalog = "", int replicas = 2, bool rack_power = false,
+                         const std::string& platform = "") {
   const std::string scenario = test::write_file(dir + "/" + sw + "-scenario.yaml", fmt::format(R"(name: {0}
 seed: 5
 platform: {1}
@@ -71,7 +77,9 @@ workload:
     input_tokens: {{dist: fixed, value: 512}}
     output_tokens: {{dist: fixed, value: 64}}
 )",
-                                                                                           sw, mini_pod_spec(dir, sw), replicas));
+                                                                                           sw,
+                                                                                           platform.empty() ? mini_pod_spec(dir, sw, rack_power) : platform,
+                                                                                           replicas));
   const auto r = test::run_cli("run -q " + scenario + " -o " + out + (catalog.empty() ? "" : " --catalog " + catalog));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return out;
@@ -121,9 +129,11 @@ TEST(StaticPower, EveryClassIsTheInventoryAtCatalogWatts) {
   const double nic_side = item(s, "optics", "NIC-side")["average_w"].get<double>();
   EXPECT_NEAR(cls(s, "optics"), ports * sw.power.optics_per_port->value + nic_side, 1e-6);
   EXPECT_DOUBLE_EQ(cls(s, "optics"), cls(s, "optics", "peak_w"));
+  // No rack power in this spec: those classes are 0 W, with notes.
+  for (const char* c : {"scale-up switches", "fans", "power conversion"}) EXPECT_EQ(cls(s, c), 0.0) << c;
   // IT = the classes; facility = IT x PUE; cooling = the difference.
   double it = 0;
-  for (const char* c : {"accelerators", "cpus", "nics", "switches", "optics", "dpus", "storage"}) it += cls(s, c);
+  for (const auto& c : power_classes()) it += cls(s, c);
   EXPECT_NEAR(p["it_average_w"].get<double>(), it, 1e-6 * it);
   EXPECT_NEAR(p["facility_average_w"].get<double>(), it * 1.2, 1e-6 * it);
   EXPECT_NEAR(cls(s, "cooling"), it * 0.2, 1e-6 * it);
@@ -169,10 +179,77 @@ TEST(StaticPower, HalfThePodCarriesHalfItsNetworkAndItsOwnRacksCpus) {
   EXPECT_DOUBLE_EQ(p["accelerator_share"].get<double>(), 0.5);  // 8 of 16 GPUs
   // The replica's 8 GPUs are rack 0's: its 4 Vera CPUs are charged, rack 1's are not.
   EXPECT_DOUBLE_EQ(item(s, "cpus", "vera")["count"].get<double>(), 4.0);
-  // Network and storage: half of the pod's.
-  EXPECT_DOUBLE_EQ(item(s, "nics", "connectx-9")["count"].get<double>(), 17 * 0.5);
+  // NICs and their transceivers sit in racks too: rack 0's 8 ConnectX-9, none of rack 1's, and
+  // half of the frontend's (no rack); the storage node's BlueField-4 link has transceivers only.
+  EXPECT_DOUBLE_EQ(item(s, "nics", "connectx-9")["count"].get<double>(), 8 + 0.5);
+  const Catalog catalog;
+  const double cx9 = catalog.device("connectx-9").ports->value, bf4 = catalog.device("bluefield-4").ports->value;
+  EXPECT_DOUBLE_EQ(item(s, "optics", "NIC-side")["count"].get<double>(), 8 * cx9 + 0.5 * (cx9 + bf4));
+  EXPECT_DOUBLE_EQ(item(s, "optics", "NIC-side")["average_w"].get<double>(), (8 * cx9 + 0.5 * (cx9 + bf4)) * 16);
+  // Network and storage outside the racks: half of the pod's.
   EXPECT_DOUBLE_EQ(item(s, "switches", "spectrum-x-sn5600")["count"].get<double>(), 5 * 0.5);
   EXPECT_DOUBLE_EQ(item(s, "dpus", "bluefield-4")["count"].get<double>(), 0.5);
+}
+
+// Each rack's NVLink switch tray and fans at catalog watts, and the power shelves' conversion loss
+// on everything else: load x (1/efficiency - 1).
+TEST(StaticPower, RackPowerIsSwitchTraysFansAndConversionLoss) {
+  const std::string dir = test::temp_dir("static-power-rack");
+  const Json s = summary(mini_pod_run(dir, "spectrum-x-sn5600", dir + "/run", "", 2, true));
+  const Catalog catalog;
+  const double busy = s["utilisation"]["gpu_busy_fraction"].get<double>();
+  // 2 racks x 1 domain x 1 tray, drawn constantly.
+  const double tray = catalog.device("nvlink6-switch-tray").power.max->value;
+  EXPECT_DOUBLE_EQ(item(s, "scale-up switches", "nvlink6-switch-tray")["count"].get<double>(), 2.0);
+  EXPECT_DOUBLE_EQ(cls(s, "scale-up switches"), 2 * tray);
+  EXPECT_DOUBLE_EQ(cls(s, "scale-up switches", "peak_w"), 2 * tray);
+  // 2 racks x 3 fan sets, between idle and max by the accelerators' busy fraction.
+  const DeviceSpec fan = catalog.device("liquid-tray-fans");
+  EXPECT_NEAR(cls(s, "fans"), 6 * (fan.power.idle->value + busy * (fan.power.max->value - fan.power.idle->value)), 1e-9);
+  EXPECT_DOUBLE_EQ(cls(s, "fans", "peak_w"), 6 * fan.power.max->value);
+  // Conversion: every other class x (1/efficiency - 1), average and peak.
+  const double eff = catalog.device("orv3-hpr-power-shelf").efficiency->value;
+  for (const char* which : {"average_w", "peak_w"}) {
+    double load = 0;
+    for (const auto& c : power_classes())
+      if (c != "power conversion") load += cls(s, c, which);
+    EXPECT_NEAR(cls(s, "power conversion", which), load * (1 / eff - 1), 1e-9 * load) << which;
+  }
+  EXPECT_FALSE(s["economics"]["power"].contains("notes") &&
+               s["economics"]["power"]["notes"].dump().find("rack") != std::string::npos)
+      << s["economics"]["power"]["notes"].dump();
+}
+
+// A platform written before racks carried their power properties (hand-written, or generated
+// before them) still loads: those classes count 0 W with a note saying why, and NICs still go by
+// rack through their nic_<host> names.
+TEST(StaticPower, PlatformWithoutRackPowerPropertiesLoadsWithNotes) {
+  const std::string dir = test::temp_dir("static-power-old-xml");
+  const std::string xml = dir + "/old.xml";
+  const auto emit = test::run_cli("platform emit " + mini_pod_spec(dir, "spectrum-x-sn5600", true) + " -o " + xml);
+  ASSERT_EQ(emit.exit_code, 0) << emit.err;
+  std::string text = test::read_file(xml);
+  for (const char* key : {"tokenfab:scale_up_switch\"", "tokenfab:scale_up_switches", "tokenfab:fan\"", "tokenfab:fans",
+                          "tokenfab:power_shelf", "tokenfab:rack\" value=\"rack0\"/></link>",
+                          "tokenfab:rack\" value=\"rack1\"/></link>"}) {
+    const std::string k = key;
+    std::size_t removed = 0;
+    for (std::size_t at = text.find("<prop id=\"" + k); at != std::string::npos; at = text.find("<prop id=\"" + k)) {
+      const std::size_t end = text.find("/>", at);
+      text.erase(at, end + 2 - at);
+      ++removed;
+    }
+    EXPECT_GT(removed, 0u) << key;
+  }
+  ASSERT_EQ(text.find("tokenfab:power_shelf"), std::string::npos);
+  test::write_file(xml, text);
+  const Json s = summary(mini_pod_run(dir, "spectrum-x-sn5600", dir + "/run", "", 1, false, xml));
+  for (const char* c : {"scale-up switches", "fans", "power conversion"}) EXPECT_EQ(cls(s, c), 0.0) << c;
+  const std::string notes = s["economics"]["power"]["notes"].dump();
+  for (const char* what : {"no tokenfab:scale_up_switches property", "no tokenfab:fans property",
+                           "no tokenfab:power_shelf property"})
+    EXPECT_NE(notes.find(what), std::string::npos) << what << " in " << notes;
+  EXPECT_DOUBLE_EQ(item(s, "nics", "connectx-9")["count"].get<double>(), 8 + 0.5);  // rack 0's, by host name
 }
 
 // The catalog's CPO switch has twice the SN5600's ports, so the generator builds a different

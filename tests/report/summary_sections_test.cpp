@@ -71,15 +71,23 @@ TEST(SummarySections, CostPerMillionTokensEqualsTheHandComputation) {
   const double gpus = 8;  // one TP=8 replica on HGX H100
   // Power: the GPUs' plugin energy (idle + busy fraction x (max - idle) each); peak = nameplate.
   // HGX H100's spec gives its host CPU (the frontend) no catalog model, and the node has no
-  // scale-out network or storage: IT power is the GPUs' (tests/report/static_power_test.cpp
-  // covers the other classes).
+  // scale-out network or storage: IT power is the GPUs', the baseboard's 4 NVSwitch chips, the
+  // server's fans and its power supplies' loss (tests/report/static_power_test.cpp covers the
+  // other classes).
+  const Catalog catalog;
   const double busy = s["utilisation"]["gpu_busy_fraction"].get<double>();
   const double gpu_avg = gpus * (gpu.power.idle->value + busy * (gpu.power.max->value - gpu.power.idle->value));
   EXPECT_NEAR(e["power"]["by_class"]["accelerators"]["average_w"].get<double>(), gpu_avg, 1e-5 * gpu_avg);
-  EXPECT_FALSE(e["power"].contains("notes"));
+  const double nvswitch = 4 * catalog.device("nvswitch-gen3").power.max->value;
+  const DeviceSpec fans = catalog.device("hgx-8gpu-fans");
+  const double fan_avg = fans.power.idle->value + busy * (fans.power.max->value - fans.power.idle->value);
+  const double loss = 1 / catalog.device("titanium-server-psu").efficiency->value - 1;
+  if (e["power"].contains("notes")) EXPECT_EQ(e["power"]["notes"].dump().find("rack"), std::string::npos);
   const double it_avg = e["power"]["it_average_w"].get<double>();
-  EXPECT_DOUBLE_EQ(it_avg, e["power"]["by_class"]["accelerators"]["average_w"].get<double>());
-  EXPECT_NEAR(e["power"]["it_peak_w"].get<double>(), gpus * gpu.power.max->value, 1e-9);
+  const double acc_avg = e["power"]["by_class"]["accelerators"]["average_w"].get<double>();
+  EXPECT_NEAR(it_avg, (acc_avg + nvswitch + fan_avg) * (1 + loss), 1e-9 * it_avg);
+  const double it_peak = (gpus * gpu.power.max->value + nvswitch + fans.power.max->value) * (1 + loss);
+  EXPECT_NEAR(e["power"]["it_peak_w"].get<double>(), it_peak, 1e-9 * it_peak);
   // Defaults: 4 years, 0.08 USD/kWh, PUE 1.2, provisioned at peak, 1 GW budget.
   const double capex = gpus * gpu.price_usd->value;
   const double capex_per_hour = capex / (4 * 8766.0);
@@ -94,7 +102,7 @@ TEST(SummarySections, CostPerMillionTokensEqualsTheHandComputation) {
   const double good = s["goodput"]["overall"]["good_output_tokens_per_s"].get<double>();
   EXPECT_NEAR(e["revenue"]["total_per_hour"].get<double>(), good * 3600 / 1e6 * 6, 1e-9);
   // Factory: whole pods of peak facility power in 1 GW.
-  const double pod_w = gpus * gpu.power.max->value * 1.2;
+  const double pod_w = it_peak * 1.2;
   EXPECT_EQ(e["factory"]["pods"].get<std::int64_t>(), static_cast<std::int64_t>(1e9 / pod_w));
   EXPECT_NEAR(e["efficiency"]["output_tokens_per_s_per_mw"].get<double>(), tokens_per_s / (pod_w / 1e6), 1e-6);
 }
