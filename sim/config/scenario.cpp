@@ -50,8 +50,28 @@ const Schema<PoolsConfig>& pools_schema() {
           .section("decode", &PoolsConfig::decode, pool_schema(), "Replicas that generate the output.")
           .choice("decode_router", &PoolsConfig::decode_router,
                   std::vector<std::pair<std::string, std::string>>{{"round_robin", "round_robin"},
-                                                                   {"least_outstanding", "least_outstanding"}},
-                  "least_outstanding", "Which decode replica takes a finished prompt.");
+                                                                   {"least_outstanding", "least_outstanding"},
+                                                                   {"kv_aware", "kv_aware"}},
+                  "least_outstanding",
+                  "Which decode replica takes a finished prompt: round_robin; least_outstanding (fewest tokens "
+                  "still to produce); kv_aware (decode replicas that can hold the prompt's KV now first, then the "
+                  "lowest held + needed KV blocks + decode_transfer_weight x needed blocks x (transfer time / "
+                  "fastest candidate's - 1), transfer time = path latency + KV bytes / streams / bottleneck "
+                  "bandwidth from the prefill replica).")
+          .number("decode_transfer_weight", &PoolsConfig::decode_transfer_weight, 1.0,
+                  "kv_aware decode router: how much a slower KV path weighs against load (0 = load only).",
+                  Check::NonNegative)
+          .choice("kv_transfer", &PoolsConfig::kv_transfer,
+                  std::vector<std::pair<std::string, std::string>>{{"after_prefill", "after_prefill"},
+                                                                   {"layerwise", "layerwise"}},
+                  "after_prefill",
+                  "after_prefill: the whole KV moves when the prompt's prefill has ended; layerwise: each layer "
+                  "group's KV leaves as the prompt's last prefill iteration computes it, overlapping the transfer "
+                  "with prefill (decode starts when the last byte has arrived).")
+          .integer<int>("kv_layer_groups", &PoolsConfig::kv_layer_groups, 0,
+                        "layerwise: layers sent together form a group; this many groups (0 = one per model layer; "
+                        "more than the model's layers is the model's layers).",
+                        Check::NonNegative, 4096);
   return s;
 }
 

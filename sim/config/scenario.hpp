@@ -29,6 +29,11 @@ struct PoolsConfig {
   PoolConfig prefill;
   PoolConfig decode;
   std::string decode_router = "least_outstanding";  // which decode replica takes a finished prompt
+  double decode_transfer_weight = 1.0;  // kv_aware decode router: weight of the path's slowness
+  // after_prefill: the whole KV moves once the prompt's prefill has ended; layerwise: the KV of each
+  // layer group leaves as the prompt's last prefill iteration computes it (sim/serving/kv_stream.hpp).
+  std::string kv_transfer = "after_prefill";
+  int kv_layer_groups = 0;  // layerwise: groups of layers sent as one (0 = one group per layer)
 };
 
 // Speculative decoding (ReplicaSetup::speculative): a draft of draft_tokens per step, each

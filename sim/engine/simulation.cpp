@@ -352,7 +352,14 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
   // prefill replica to a decode replica.
   shared.kv_bytes_per_token = model.kv_elements_per_token_per_layer() * model.layers *
                               bytes_per_element(sc.deployment.precision.kv_cache);
-  if (sc.deployment.pools) shared.decode_router = make_router(sc.deployment.pools->decode_router);
+  if (sc.deployment.pools) {
+    const PoolsConfig& pools = *sc.deployment.pools;
+    shared.decode_router = make_decode_router(pools.decode_router, pools.decode_transfer_weight);
+    shared.layerwise = pools.kv_transfer == "layerwise";
+    shared.model_layers = std::max(model.layers, 1);
+    shared.kv_layer_groups = pools.kv_layer_groups > 0 ? std::min(pools.kv_layer_groups, shared.model_layers)
+                                                       : shared.model_layers;
+  }
   std::vector<RequestRecord>& records = result.records;
   auto sink = [&records, &shared](RequestRecord&& r) {
     shared.finished += 1;

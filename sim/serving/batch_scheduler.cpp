@@ -136,6 +136,29 @@ std::int64_t BatchScheduler::admission_blocks(const Sequence& s) const {
   return kv_.blocks_for(s.swapped_context > 0 ? s.swapped_context : s.target);
 }
 
+std::int64_t BatchScheduler::prefilled_blocks(const Request& r) const {
+  return kv_.blocks_for(preempting() ? r.input_tokens : kv_tokens(r));
+}
+
+std::int64_t BatchScheduler::waiting_blocks() const {
+  std::int64_t blocks = 0;
+  for (const auto& s : waiting_) blocks += admission_blocks(s);
+  for (const auto& s : swapped_) blocks += admission_blocks(s);
+  return blocks;
+}
+
+std::vector<const Request*> BatchScheduler::planned_handoffs() const {
+  std::vector<const Request*> out;
+  if (limits_.role != ReplicaRole::Prefill) return out;
+  for (std::size_t i = 0; i < chunk_slots_.size(); ++i) {
+    const Sequence& s = slots_[chunk_slots_[i]];
+    // As complete() decides: the prompt ends here and more than its first token is wanted.
+    if (s.prefilled + chunks_[i].new_tokens >= s.target && s.generated + 1 < s.record.request.output_tokens)
+      out.push_back(&s.record.request);
+  }
+  return out;
+}
+
 void BatchScheduler::start_decoding(std::size_t slot, std::int64_t context, std::int64_t generated) {
   Sequence& s = slots_[slot];
   const std::int64_t remaining = s.record.request.output_tokens - generated;

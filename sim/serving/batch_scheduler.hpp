@@ -117,6 +117,13 @@ class BatchScheduler {
   const Counters& counters() const { return counters_; }
   // Tokens still to process for queued and running requests (a load measure for routers).
   std::int64_t outstanding_tokens() const { return outstanding_tokens_; }
+  // Decode role, for the kv_aware decode router: KV blocks a prefilled request takes on admission
+  // here, and those of the requests waiting here for room (O(waiting)).
+  std::int64_t prefilled_blocks(const Request& r) const;
+  std::int64_t waiting_blocks() const;
+  // Prefill role: the requests whose prompt the planned iteration finishes and hands over (their
+  // KV may start moving during it: layerwise streaming). Valid until the scheduler changes.
+  std::vector<const Request*> planned_handoffs() const;
   // Output tokens produced so far (first tokens and decodes), for the end-of-run invariants.
   std::int64_t tokens_emitted() const { return tokens_emitted_; }
   // The replica failed: every request it holds is handed back (progress lost) and its KV emptied.

@@ -113,7 +113,10 @@ double ReplicaActor::own_next_failure() const {
 bool ReplicaActor::fail_and_recover() {
   const auto [at, back] = rt_.downtime[rt_.next_downtime++];
   std::vector<RequestRecord> lost = rt_.scheduler.evict_all();
-  for (auto& r : rt_.kv_arrived) lost.push_back(std::move(r));
+  for (auto& r : rt_.kv_arrived) {
+    rt_.incoming_blocks -= rt_.scheduler.prefilled_blocks(r.request);
+    lost.push_back(std::move(r));
+  }
   rt_.kv_arrived.clear();
   spdlog::info("replica {} ({}) fails; {} request(s) restart elsewhere", rt_.index, role_name(rt_.role), lost.size());
   for (const auto& r : lost) shared_.retry(r.request, at);
@@ -170,6 +173,7 @@ void ReplicaActor::account(const IterationCost& cost, double length, double from
 void ReplicaActor::take_arrivals(double t) {
   if (rt_.role == ReplicaRole::Decode) {
     while (!rt_.kv_arrived.empty() && rt_.kv_arrived.front().kv_transfer_end <= t) {
+      rt_.incoming_blocks -= rt_.scheduler.prefilled_blocks(rt_.kv_arrived.front().request);
       rt_.scheduler.enqueue_prefilled(std::move(rt_.kv_arrived.front()));
       rt_.kv_arrived.pop_front();
     }
@@ -222,6 +226,15 @@ ReplicaActor::Segment ReplicaActor::run_segment() {
       rt_.clock = limit;
       return limit == failure ? Segment::Failed : Segment::Stop;
     }
+    // Layerwise KV streaming: the KV of the prompts this iteration finishes leaves during it, so
+    // the iteration starts in SimGrid time (it is known to complete: it ends before any stop).
+    if (shared_.layerwise && rt_.role == ReplicaRole::Prefill) {
+      const std::vector<const Request*> finishing = rt_.scheduler.planned_handoffs();
+      if (!finishing.empty()) {
+        if (n > 0) break;  // first catch SimGrid up with the iterations applied so far
+        stream_kv(finishing, end, price.seconds);
+      }
+    }
     // An iteration may be applied ahead of SimGrid time only when nothing can reach the replica
     // before it ends. Otherwise it runs live: the devices are busy first and the results are
     // applied at its end, as other actors see it happen.
@@ -248,33 +261,86 @@ ReplicaActor::Segment ReplicaActor::run_segment() {
   return Segment::Continue;
 }
 
+std::size_t ReplicaActor::choose_decode(const Request& r, double bytes) {
+  const std::vector<ReplicaRuntime*>& decode = shared_.decode;
+  const bool kv_view = shared_.decode_router->kv_view();
+  if (kv_view && rt_.decode_paths.size() != decode.size()) {
+    rt_.decode_paths.clear();
+    for (const ReplicaRuntime* d : decode) rt_.decode_paths.push_back(path_between(rt_.hosts.front(), d->hosts.front()));
+  }
+  std::vector<DecodeCandidate> candidates(decode.size());
+  for (std::size_t i = 0; i < decode.size(); ++i) {
+    const ReplicaRuntime& d = *decode[i];
+    DecodeCandidate& c = candidates[i];
+    c.scheduler = &d.scheduler;
+    c.alive = !d.down_at(rt_.clock) && !d.done;
+    if (!kv_view) continue;
+    const PathInfo& path = rt_.decode_paths[i];
+    const auto streams = static_cast<double>(std::min(rt_.hosts.size(), d.hosts.size()));
+    c.transfer_s = path.latency + bytes / streams / path.bandwidth;
+    c.need_blocks = d.scheduler.prefilled_blocks(r);
+    c.held_blocks = d.scheduler.kv().used_blocks() + d.scheduler.waiting_blocks() + d.incoming_blocks;
+    c.total_blocks = d.scheduler.kv().total_blocks();
+  }
+  return shared_.decode_router->route(r, candidates);
+}
+
+void ReplicaActor::start_transfer(const Request& r, std::size_t k, std::vector<KvGroup> groups) {
+  ReplicaRuntime& to = *shared_.decode[k];
+  // The fastest the transfer could possibly go: one stream's share at the path's bottleneck
+  // bandwidth plus its latency, no group leaving before it is ready (SimGrid's flow model can
+  // only be slower).
+  const std::size_t streams = std::min(rt_.hosts.size(), to.hosts.size());
+  const PathInfo path = path_between(rt_.hosts.front(), to.hosts.front());
+  const double bound = earliest_arrival(groups, static_cast<double>(streams), path.latency, path.bandwidth);
+  to.transfer_bounds.insert(bound);
+  to.incoming_blocks += to.scheduler.prefilled_blocks(r);
+  simgrid::s4u::Actor::create("kv" + std::to_string(r.id), rt_.hosts.front(),
+                              KvTransferActor(r.id, rt_, to, std::move(groups), bound, shared_));
+}
+
+void ReplicaActor::stream_kv(const std::vector<const Request*>& finishing, double end, double compute) {
+  if (sim_now() < rt_.clock) simgrid::s4u::this_actor::sleep_until(rt_.clock);
+  for (const Request* r : finishing) {
+    const double bytes = shared_.kv_bytes_per_token * static_cast<double>(r->input_tokens);
+    const std::size_t k = choose_decode(*r, bytes);
+    if (k == kNoReplica) continue;  // rejected when it is handed over (send_handoffs)
+    rt_.streaming.insert(r->id);
+    start_transfer(*r, k, layer_groups(bytes, shared_.model_layers, shared_.kv_layer_groups, rt_.clock, end, compute));
+  }
+}
+
 void ReplicaActor::send_handoffs() {
   if (rt_.handoffs.empty()) return;
-  std::vector<const BatchScheduler*> views;
-  for (const ReplicaRuntime* d : shared_.decode) views.push_back(&d->scheduler);
   for (auto& record : rt_.handoffs) {
-    std::vector<bool> alive;
-    for (const ReplicaRuntime* d : shared_.decode) alive.push_back(!d->down_at(rt_.clock) && !d->done);
-    const std::size_t k = shared_.decode_router->route(record.request, views, alive);
+    const std::uint64_t id = record.request.id;
+    // The exposed part of the transfer starts with the first token, when prefill has ended.
+    record.kv_transfer_start = rt_.clock;
+    if (rt_.streaming.erase(id) > 0) {
+      // Layerwise: its KV is already on the way; the transfer takes the record when it lands.
+      const auto early = shared_.landed_early.find(id);
+      if (early == shared_.landed_early.end()) {
+        shared_.in_transfer.emplace(id, std::move(record));
+        continue;
+      }
+      ReplicaRuntime& to = *early->second.first;
+      record.kv_transfer_end = early->second.second;
+      shared_.landed_early.erase(early);
+      to.kv_arrived.push_back(std::move(record));
+      if (to.waiting) to.wakeup->release();
+      continue;
+    }
+    const double bytes = shared_.kv_bytes_per_token * static_cast<double>(record.request.input_tokens);
+    const std::size_t k = choose_decode(record.request, bytes);
     if (k == kNoReplica) {
+      record.kv_transfer_start = -1;
       record.outcome = Outcome::Rejected;
       record.reason = "no decode replica is alive to take its KV";
       shared_.sink(std::move(record));
       continue;
     }
-    ReplicaRuntime& to = *shared_.decode[k];
-    const double bytes = shared_.kv_bytes_per_token * static_cast<double>(record.request.input_tokens);
-    // The fastest the transfer could possibly go: one stream's share at the path's bottleneck
-    // bandwidth plus its latency (SimGrid's flow model can only be slower).
-    const std::size_t streams = std::min(rt_.hosts.size(), to.hosts.size());
-    const PathInfo path = path_between(rt_.hosts.front(), to.hosts.front());
-    const double bound = rt_.clock + path.latency + bytes / static_cast<double>(streams) / path.bandwidth;
-    record.kv_transfer_start = rt_.clock;
-    const std::uint64_t id = record.request.id;
-    shared_.in_transfer.emplace(id, std::move(record));
-    to.transfer_bounds.insert(bound);
-    simgrid::s4u::Actor::create("kv" + std::to_string(id), rt_.hosts.front(),
-                                KvTransferActor(id, rt_, to, bytes, bound, shared_));
+    const Request& request = shared_.in_transfer.emplace(id, std::move(record)).first->second.request;
+    start_transfer(request, k, {KvGroup{rt_.clock, bytes}});
   }
   rt_.handoffs.clear();
 }
@@ -405,21 +471,30 @@ void FrontendActor::replay() {
 
 void KvTransferActor::operator()() {
   const std::size_t streams = std::min(from_.hosts.size(), to_.hosts.size());
-  const auto per_stream = static_cast<std::uint64_t>(bytes_ / static_cast<double>(streams));
   std::vector<simgrid::s4u::CommPtr> comms;
-  comms.reserve(streams);
+  comms.reserve(streams * groups_.size());
   // Stream i joins device i*n/streams of each side: rank i to rank i when both replicas have as
   // many devices; otherwise the streams spread evenly over the larger replica (a 256-chip LPU
   // decode replica takes a TP=8 prompt's KV on chips 0, 32, 64, ..., i.e. on different trays and
-  // NICs, as the KV of each layer goes to the pipeline stage that holds it).
-  for (std::size_t i = 0; i < streams; ++i)
-    comms.push_back(simgrid::s4u::Comm::sendto_async(from_.hosts[i * from_.hosts.size() / streams],
-                                                     to_.hosts[i * to_.hosts.size() / streams], per_stream));
+  // NICs, as the KV of each layer goes to the pipeline stage that holds it). Each layer group
+  // leaves when it is ready; groups still on the wire share the links with the next ones.
+  for (const KvGroup& g : groups_) {
+    if (g.ready > simgrid::s4u::Engine::get_clock()) simgrid::s4u::this_actor::sleep_until(g.ready);
+    const auto per_stream = static_cast<std::uint64_t>(g.bytes / static_cast<double>(streams));
+    for (std::size_t i = 0; i < streams; ++i)
+      comms.push_back(simgrid::s4u::Comm::sendto_async(from_.hosts[i * from_.hosts.size() / streams],
+                                                       to_.hosts[i * to_.hosts.size() / streams], per_stream));
+  }
   simgrid::s4u::Comm::wait_all(comms);
+  to_.transfer_bounds.erase(to_.transfer_bounds.find(bound_));
   auto node = shared_.in_transfer.extract(request_);
+  if (node.empty()) {
+    // Layerwise: the last byte came before the prompt's handover at the same instant.
+    shared_.landed_early.emplace(request_, std::make_pair(&to_, sim_now()));
+    return;
+  }
   RequestRecord record = std::move(node.mapped());
   record.kv_transfer_end = sim_now();
-  to_.transfer_bounds.erase(to_.transfer_bounds.find(bound_));
   to_.kv_arrived.push_back(std::move(record));
   if (to_.waiting) to_.wakeup->release();
 }

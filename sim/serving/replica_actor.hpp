@@ -27,6 +27,9 @@
 #include "sim/engine/progress.hpp"
 #include "sim/serving/arrival_feed.hpp"
 #include "sim/serving/batch_scheduler.hpp"
+#include "sim/serving/decode_router.hpp"
+#include "sim/serving/kv_stream.hpp"
+#include "sim/platform/platform.hpp"
 
 namespace tokenfab {
 
@@ -44,8 +47,14 @@ struct RunShared {
   std::vector<ReplicaRuntime*> entry;    // replicas that take arrivals (unified or prefill)
   std::vector<ReplicaRuntime*> prefill;  // prefill pool
   std::vector<ReplicaRuntime*> decode;   // decode pool
-  std::unique_ptr<Router> decode_router;
+  std::unique_ptr<DecodeRouter> decode_router;
   double kv_bytes_per_token = 0;         // whole-model KV of one prompt token
+  bool layerwise = false;                // deployment.pools.kv_transfer: layerwise
+  int model_layers = 1;
+  int kv_layer_groups = 1;               // layerwise: groups of layers sent together
+  // Layerwise: KV whose last byte landed before its prompt was handed over (both happen at the
+  // end of the prefill iteration; kept for whichever comes second): decode replica, landing time.
+  std::map<std::uint64_t, std::pair<ReplicaRuntime*, double>> landed_early;
   std::size_t active_prefill = 0;        // prefill actors still running
   std::map<std::uint64_t, RequestRecord> in_transfer;  // KV on the wire, by request id
   std::uint64_t finished = 0;            // completed or rejected
@@ -96,10 +105,13 @@ struct ReplicaRuntime {
   // Prefill role.
   std::vector<RequestRecord> handoffs;  // prompts finished at the current boundary
   double next_send = 0;                 // earliest time it may start another KV transfer
+  std::set<std::uint64_t> streaming;    // layerwise: prompts whose KV left during their last iteration
+  std::vector<PathInfo> decode_paths;   // path to each decode replica, filled on first use
   bool send_follows_frontend = false;   // idle on a stateful feed: next_send is the next arrival
   // Decode role.
   std::deque<RequestRecord> kv_arrived;  // KV landed, not yet taken at a boundary
   std::multiset<double> transfer_bounds; // earliest possible end of each KV transfer to it
+  std::int64_t incoming_blocks = 0;      // KV blocks routed to it, not yet queued (on the wire or landed)
 };
 
 class ReplicaActor {
@@ -130,8 +142,16 @@ class ReplicaActor {
   // Idle: waits for work; false when there will be none.
   bool wait_for_work();
   bool wait_with_failures();
-  // Prefill role: starts the KV transfers of the prompts finished at this boundary.
+  // Prefill role: starts the KV transfers of the prompts finished at this boundary (or, for
+  // those already streaming, hands their records to the transfer).
   void send_handoffs();
+  // Layerwise: routes the prompts the iteration [rt_.clock, end) finishes and starts their KV
+  // streams; the last `compute` seconds of the iteration are the model's layers.
+  void stream_kv(const std::vector<const Request*>& finishing, double end, double compute);
+  // The decode replica for a prompt's KV (kv_transfer_s: its fastest transfer there), or kNoReplica.
+  std::size_t choose_decode(const Request& r, double bytes);
+  // Starts a KV transfer actor to decode replica k (its groups leave at their ready times).
+  void start_transfer(const Request& r, std::size_t k, std::vector<KvGroup> groups);
   ReplicaRuntime& rt_;
   RunShared& shared_;
 };
@@ -153,16 +173,16 @@ class FrontendActor {
 // over the larger one; rank i to rank i when they match), then hands the request to the decode replica.
 class KvTransferActor {
  public:
-  KvTransferActor(std::uint64_t request, ReplicaRuntime& from, ReplicaRuntime& to, double bytes, double bound,
-                  RunShared& shared)
-      : request_(request), from_(from), to_(to), bytes_(bytes), bound_(bound), shared_(shared) {}
+  KvTransferActor(std::uint64_t request, ReplicaRuntime& from, ReplicaRuntime& to, std::vector<KvGroup> groups,
+                  double bound, RunShared& shared)
+      : request_(request), from_(from), to_(to), groups_(std::move(groups)), bound_(bound), shared_(shared) {}
   void operator()();
 
  private:
   std::uint64_t request_;
   ReplicaRuntime& from_;
   ReplicaRuntime& to_;
-  double bytes_;
+  std::vector<KvGroup> groups_;  // after_prefill: one group, ready now
   double bound_;
   RunShared& shared_;
 };
