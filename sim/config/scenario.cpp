@@ -183,7 +183,18 @@ const Schema<ServingConfig>& serving_schema() {
                   "When KV runs out: none (reserve prompt + output at admission; requests wait), recompute "
                   "(admit on the prompt's KV; evict the youngest running request and redo its prefill) or swap "
                   "(move its KV to host memory over the GPU-CPU link and back).")
+          .number("swap_memory_fraction", &ServingConfig::swap_memory_fraction, 0.5,
+                  "preemption swap: share of each host CPU's memory (its catalog capacity) that holds swapped-out "
+                  "KV, split between the accelerators attached to it like offload.cpu_memory_fraction (the two "
+                  "together at most 1); when it is full a preempted request is recomputed instead.",
+                  Check::UnitInterval)
           .validate([](const YamlNode& n, const ServingConfig& c) {
+            // Swap space and the CPU tier of the prefix cache share the host CPUs' memory.
+            if (c.preemption == "swap" && c.swap_memory_fraction + c.offload.cpu_memory_fraction > 1)
+              (n.child("swap_memory_fraction") ? *n.child("swap_memory_fraction") : n)
+                  .fail(fmt::format("{} + offload.cpu_memory_fraction {} exceeds the host CPUs' memory",
+                                    c.swap_memory_fraction, c.offload.cpu_memory_fraction),
+                        "swap_memory_fraction + offload.cpu_memory_fraction <= 1");
             const bool offload = c.offload.cpu_memory_fraction > 0 || c.offload.storage_fraction > 0;
             if (offload && c.prefix_cache_tokens == 0)
               (n.child("offload") ? *n.child("offload") : n)

@@ -73,6 +73,7 @@ struct ServingConfig {
   std::int64_t prefix_cache_tokens = 0;    // HBM prefix cache per replica, in tokens (0 = off)
   OffloadConfig offload;                   // CPU and storage tiers of the prefix cache
   std::string preemption = "none";         // none | recompute | swap (batch_scheduler.hpp)
+  double swap_memory_fraction = 0.5;       // swap: share of each host CPU's memory for swapped-out KV
   double router_load_weight = 1.0;         // kv_aware router: weight of the load term
 };
 

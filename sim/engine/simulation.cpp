@@ -289,6 +289,7 @@ void apply_host_tiers(const simgrid::s4u::Engine& engine, const Catalog& catalog
   const HostTiers tiers = host_tiers(engine, catalog, serving, req, sc.file);
   l.cpu_link = tiers.cpu_link;
   l.cpu_cache_blocks = tiers.cpu_blocks;
+  l.swap_capacity_tokens = tiers.swap_tokens;
   l.storage_link = tiers.storage_link;
   l.storage_cache_blocks = tiers.storage_blocks;
 }

@@ -68,6 +68,8 @@ struct PreemptionFigures {
   std::int64_t requests_preempted = 0;   // requests preempted at least once
   std::int64_t recomputed_tokens = 0;    // tokens whose prefill was redone
   std::int64_t swapped_out_tokens = 0;   // KV tokens moved to host memory
+  std::int64_t swap_fallbacks = 0;       // swap: preemptions recomputed because the swap space was full
+  std::int64_t swap_space_tokens = 0;    // swap: summed swap space of the replicas that swap (-1 = unbounded)
   double swap_seconds = 0;               // swap-out and swap-in time added to iterations
 };
 

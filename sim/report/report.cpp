@@ -219,6 +219,12 @@ std::string summary_json(const RunResult& run) {
                        {"recomputed_tokens", p.recomputed_tokens},
                        {"swapped_out_tokens", p.swapped_out_tokens},
                        {"swap_s", p.swap_seconds}};
+    if (p.mode == "swap") {
+      // Swap space in host memory (null: the platform's CPUs have no catalog memory capacity).
+      j["preemption"]["swap_space_tokens"] = p.swap_space_tokens >= 0 ? nlohmann::ordered_json(p.swap_space_tokens)
+                                                                       : nlohmann::ordered_json(nullptr);
+      j["preemption"]["swap_fallbacks"] = p.swap_fallbacks;
+    }
   }
   if (s.failures.events > 0) {
     const auto& f = s.failures;

@@ -213,8 +213,11 @@ void BatchScheduler::preempt_youngest() {
     kv_.release(kv_.blocks_for(context));
     s.generated = generated;
     s.blocks = 0;
-    if (limits_.preemption == Preemption::Swap) {
+    const bool room = limits_.swap_capacity_tokens < 0 || swapped_tokens_ + context <= limits_.swap_capacity_tokens;
+    if (limits_.preemption == Preemption::Swap && !room) counters_.swap_fallbacks += 1;
+    if (limits_.preemption == Preemption::Swap && room) {
       s.swapped_context = context;
+      swapped_tokens_ += context;
       const double t = limits_.cpu_link.seconds(context);
       pending_extra_ += t;
       counters_.swap_seconds += t;
@@ -222,7 +225,8 @@ void BatchScheduler::preempt_youngest() {
       swapped_.push_back(std::move(s));
       return;
     }
-    // Recompute: the prefill of prompt + generated tokens rebuilds the KV; it yields the next token.
+    // Recompute (or swap with the host's swap space full): the prefill of prompt + generated
+    // tokens rebuilds the KV; it yields the next token.
     s.target = s.record.request.input_tokens + generated;
     s.prefilled = 0;
     s.kv_ready = false;
@@ -277,6 +281,7 @@ const BatchShape& BatchScheduler::plan(double now) {
     pending_extra_ += t;
     counters_.swap_seconds += t;
     const std::int64_t context = s.swapped_context;
+    swapped_tokens_ -= context;
     s.swapped_context = 0;
     const std::int64_t generated = s.generated;
     const std::size_t slot = store(std::move(s));
@@ -452,6 +457,7 @@ std::vector<RequestRecord> BatchScheduler::evict_all() {
   for (const auto& w : swapped_) tokens_emitted_ -= w.generated;
   waiting_.clear();
   swapped_.clear();
+  swapped_tokens_ = 0;
   prefilling_.clear();
   finishes_.clear();
   running_.clear();

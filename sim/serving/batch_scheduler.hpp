@@ -9,8 +9,9 @@
 // blocks do not cover this iteration's needs, the youngest running request is preempted: its KV
 // is dropped and it is queued first to redo the prefill of prompt + generated tokens (recompute),
 // or its KV goes to host memory over the GPU-CPU link and comes back before it resumes (swap;
-// both moves priced at the host link's bandwidth). A request that could never fit is rejected on
-// arrival with a reason. The scheduler is plain C++ (no SimGrid), tested directly.
+// both moves priced at the host link's bandwidth; when the swap space in host memory cannot take
+// its KV, it is recomputed instead). A request that could never fit is rejected on arrival with a
+// reason. The scheduler is plain C++ (no SimGrid), tested directly.
 //
 // Time the engine cannot see in the batch shape (swap traffic, reloads of prefix blocks from the
 // CPU or storage tiers) is added to the iteration that causes it: pending_extra_seconds().
@@ -68,6 +69,10 @@ struct SchedulerLimits {
   TierLink cpu_link;      // HBM <-> host CPU memory (NVLink-C2C or PCIe): CPU-tier reloads and swap
   TierLink storage_link;  // storage node -> HBM (disk read and network path)
   Preemption preemption = Preemption::None;
+  // Swap: host memory for swapped-out KV, in KV tokens of this replica (-1 = unbounded: the
+  // platform does not say how much memory its CPUs have). A preemption that would overflow it
+  // falls back to recompute.
+  std::int64_t swap_capacity_tokens = -1;
   // Tier-aware priority: rank of each service tier (index = Request::tier); waiting requests of a
   // higher rank are admitted first (FCFS within a rank; no tier = lowest). Empty = plain FCFS.
   std::vector<double> tier_rank;
@@ -110,11 +115,16 @@ class BatchScheduler {
     std::int64_t preemptions = 0;
     std::int64_t recomputed_tokens = 0;   // prompt + generated tokens queued again for prefill
     std::int64_t swapped_out_tokens = 0;  // KV tokens moved to host memory
+    std::int64_t swap_fallbacks = 0;      // swap space full: the preempted sequence was recomputed
     double swap_seconds = 0;              // swap-out plus swap-in time added to iterations
     std::array<std::int64_t, kCacheTiers> reloaded_blocks{};  // prefix blocks reloaded, by tier
     double reload_seconds = 0;            // tier reload time added to iterations
   };
   const Counters& counters() const { return counters_; }
+  // Swap preemption: whether this replica swaps, and its swap space in KV tokens (-1 = unbounded).
+  bool swaps() const { return limits_.preemption == Preemption::Swap; }
+  std::int64_t swap_capacity_tokens() const { return limits_.swap_capacity_tokens; }
+  std::int64_t swapped_tokens() const { return swapped_tokens_; }  // KV tokens in the swap space now
   // Tokens still to process for queued and running requests (a load measure for routers).
   std::int64_t outstanding_tokens() const { return outstanding_tokens_; }
   // Decode role, for the kv_aware decode router: KV blocks a prefilled request takes on admission
@@ -191,6 +201,7 @@ class BatchScheduler {
   Sink on_handoff_;
   std::deque<Sequence> waiting_;
   std::deque<Sequence> swapped_;         // swap: preempted, KV in host memory, oldest first
+  std::int64_t swapped_tokens_ = 0;      // KV tokens of swapped_ (bounded by swap_capacity_tokens)
   std::vector<std::size_t> prefilling_;  // slots, admission order
   std::set<std::pair<std::uint64_t, std::size_t>> running_;  // (admission order, slot)
   std::vector<std::int64_t> residue_;    // preemption: decoding sequences by (start - context) mod block

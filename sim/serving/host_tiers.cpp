@@ -59,6 +59,7 @@ HostTiers host_tiers(const simgrid::s4u::Engine& engine, const Catalog& catalog,
   if (fraction > 0 || req.need_cpu_link) {
     double worst_seconds = 0, worst_latency = 0;
     double min_share = std::numeric_limits<double>::infinity();
+    double min_swap = std::numeric_limits<double>::infinity();  // bytes per device; -1 = unknown
     for (auto* d : req.devices) {
       simgrid::s4u::Host* cpu = cpu_of(cpus, d);
       if (!cpu) {
@@ -78,6 +79,10 @@ HostTiers host_tiers(const simgrid::s4u::Engine& engine, const Catalog& catalog,
       if (spec && spec->memory.bandwidth) bandwidth = std::min(bandwidth, spec->memory.bandwidth->value / sharing);
       worst_seconds = std::max(worst_seconds, req.kv_bytes_per_token_per_device / bandwidth);
       worst_latency = std::max(worst_latency, link.latency);
+      if (req.need_cpu_link && spec && spec->memory.capacity && min_swap >= 0)
+        min_swap = std::min(min_swap, serving.swap_memory_fraction * spec->memory.capacity->value / sharing);
+      else if (req.need_cpu_link)
+        min_swap = -1;  // a CPU of unknown memory: no bound can be given
       if (fraction > 0) {
         if (!spec || !spec->memory.capacity)
           throw ConfigError({file, 0, 0}, "serving.offload.cpu_memory_fraction",
@@ -88,6 +93,8 @@ HostTiers host_tiers(const simgrid::s4u::Engine& engine, const Catalog& catalog,
     }
     out.has_cpu = true;
     out.cpu_link = {worst_seconds, worst_latency};
+    if (req.need_cpu_link && min_swap >= 0)
+      out.swap_tokens = static_cast<std::int64_t>(min_swap / req.kv_bytes_per_token_per_device);
     if (fraction > 0)
       out.cpu_blocks = static_cast<std::int64_t>(min_share / req.kv_bytes_per_token_per_device /
                                                  static_cast<double>(req.block_tokens));

@@ -9,7 +9,9 @@
 // latency + the replica's KV bytes / min(the storage node's summed disk read bandwidth, the route's
 // bottleneck bandwidth from the replica's first device) (every shard crosses the node's port).
 // Figures come from the platform (links, disks) and the catalog (CPU memory capacity and
-// bandwidth, e.g. Vera LPDDR5X).
+// bandwidth, e.g. Vera LPDDR5X). A CPU's memory is split between the accelerators attached to it;
+// each device's share holds its CPU-tier blocks (offload.cpu_memory_fraction) and its swapped-out
+// KV (swap_memory_fraction), which together may not exceed it (the scenario checks the sum).
 #pragma once
 
 #include <cstdint>
@@ -31,6 +33,9 @@ struct HostTiers {
   std::int64_t cpu_blocks = 0;   // CPU tier capacity in prefix blocks
   TierLink storage_link;
   std::int64_t storage_blocks = 0;
+  // Swap space (need_cpu_link): the replica's share of its CPUs' memory left for swapped-out KV,
+  // in KV tokens; -1 when a CPU names no catalog CPU with a memory capacity (unbounded).
+  std::int64_t swap_tokens = -1;
   std::string cpu_host;          // for messages and logs
 };
 

@@ -8,6 +8,11 @@ void add_scheduler_figures(const BatchScheduler& s, Summary& summary) {
   p.preemptions += c.preemptions;
   p.recomputed_tokens += c.recomputed_tokens;
   p.swapped_out_tokens += c.swapped_out_tokens;
+  p.swap_fallbacks += c.swap_fallbacks;
+  if (s.swaps()) {
+    const std::int64_t space = s.swap_capacity_tokens();
+    p.swap_space_tokens = space < 0 || p.swap_space_tokens < 0 ? -1 : p.swap_space_tokens + space;
+  }
   p.swap_seconds += c.swap_seconds;
   PrefixCacheFigures& f = summary.prefix_cache;
   const PrefixCache& cache = s.prefix_cache();
