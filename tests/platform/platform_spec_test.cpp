@@ -58,6 +58,26 @@ TEST(PlatformSpec, DomainMustDivideTheRack) {
   EXPECT_NE(e.find("racks[0].scale_up.domain: 3 does not divide per_rack 8"), std::string::npos) << e;
 }
 
+TEST(PlatformSpec, ScaleUpSwitchNeedsItsCountAndTheRightKind) {
+  EXPECT_NE(error_of(replace(kGood, "link_latency: 0.25us}", "link_latency: 0.25us, switch: test-nic}"))
+                .find("racks[0].scale_up.switches: missing: 'switch' is given"),
+            std::string::npos);
+  EXPECT_NE(error_of(replace(kGood, "link_latency: 0.25us}", "link_latency: 0.25us, switches: 2}"))
+                .find("racks[0].scale_up.switches: given without 'switch'"),
+            std::string::npos);
+  const auto e = error_of(replace(kGood, "link_latency: 0.25us}", "link_latency: 0.25us, switch: test-nic, switches: 2}"));
+  EXPECT_NE(e.find("racks[0].scale_up.switch: 'test-nic' is a nic in the catalog"), std::string::npos) << e;
+}
+
+TEST(PlatformSpec, RackPowerChecksItsFansAndShelfKind) {
+  const std::string rack = "    scale_up: {domain: 8, link_latency: 0.25us}\n";
+  EXPECT_NE(error_of(replace(kGood, rack, rack + "    rack_power: {fan: test-nic}\n"))
+                .find("racks[0].rack_power.fans: missing: 'fan' is given"),
+            std::string::npos);
+  const auto e = error_of(replace(kGood, rack, rack + "    rack_power: {shelf: test-nic}\n"));
+  EXPECT_NE(e.find("racks[0].rack_power.shelf: 'test-nic' is a nic in the catalog"), std::string::npos) << e;
+}
+
 TEST(PlatformSpec, CpusMustCoverTheRack) {
   const auto e = error_of(replace(kGood, "accelerators_per_cpu: 8", "accelerators_per_cpu: 4"));
   EXPECT_NE(e.find("racks[0].cpus.accelerators_per_cpu: 1 CPUs x 4 accelerators per CPU != 8"), std::string::npos) << e;
