@@ -67,7 +67,9 @@ const Schema<PoolsConfig>& pools_schema() {
                   "after_prefill",
                   "after_prefill: the whole KV moves when the prompt's prefill has ended; layerwise: each layer "
                   "group's KV leaves as the prompt's last prefill iteration computes it, overlapping the transfer "
-                  "with prefill (decode starts when the last byte has arrived).")
+                  "with prefill (decode starts when the last byte has arrived). The kv_transfer metric is the time "
+                  "from the end of prefill to the last byte: the whole transfer after_prefill, its exposed part "
+                  "layerwise.")
           .integer<int>("kv_layer_groups", &PoolsConfig::kv_layer_groups, 0,
                         "layerwise: layers sent together form a group; this many groups (0 = one per model layer; "
                         "more than the model's layers is the model's layers).",
