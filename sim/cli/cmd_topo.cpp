@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "sim/cli/commands.hpp"
+#include "sim/platform/inventory.hpp"
 #include "sim/platform/loader.hpp"
 #include "sim/topology/analysis.hpp"
 #include "sim/topology/graph.hpp"
@@ -22,7 +23,8 @@ int topo(const TopoArgs& a) {
   RouteRecorder routes;
   load_platform_file(*engine, a.file, catalog, &routes);
   const Topology topology = Topology::build(*engine, routes);
-  const TopologyReport report = analyse_topology(topology, catalog, a.file);
+  const PlatformInventory racks = read_inventory(*engine);
+  const TopologyReport report = analyse_topology(topology, catalog, a.file, &racks);
   if (a.json) {
     std::cout << topology_json(report).dump(2) << "\n";
   } else {

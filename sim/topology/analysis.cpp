@@ -227,7 +227,8 @@ void check_declared_domains(const Topology& topology, const std::string& file) {
   }
 }
 
-TopologyReport analyse_topology(const Topology& topology, const Catalog& catalog, const std::string& name) {
+TopologyReport analyse_topology(const Topology& topology, const Catalog& catalog, const std::string& name,
+                                const PlatformInventory* racks) {
   TopologyReport r;
   r.platform = name;
   const auto& g = topology.graph();
@@ -392,9 +393,44 @@ TopologyReport analyse_topology(const Topology& topology, const Catalog& catalog
     r.inventory.push_back({"drive", m.empty() ? "(no tokenfab:device)" : m, c, ""});
     if (!m.empty()) r.power.push_back({"storage", m, c, c * max_power(device(m)), "power.max"});
   }
+  // Rack equipment from the rack zones (docs/platforms.md, "Rack power"), at maximum draw.
+  std::map<std::string, long> scale_up, fans;
+  if (racks)
+    for (const auto& [rack, ri] : racks->racks) {
+      if (ri.scale_up_switches && *ri.scale_up_switches > 0) scale_up[ri.scale_up_switch] += *ri.scale_up_switches;
+      if (ri.fans > 0) fans[ri.fan] += ri.fans;
+    }
+  for (const auto& [m, c] : scale_up) {
+    r.inventory.push_back({"scale-up sw", m, c, ""});
+    r.power.push_back({"rack", m, c, c * max_power(device(m)), "power.max"});
+  }
+  for (const auto& [m, c] : fans) {
+    r.inventory.push_back({"fan", m, c, ""});
+    r.power.push_back({"rack", m + " (fans)", c, c * max_power(device(m)), "power.max"});
+  }
   for (const auto& p : r.power) {
     r.power_total += p.watts;
     if (p.group == "network") r.network_power += p.watts;
+  }
+  // Power shelves: each converts the share of the load its racks' accelerators stand for.
+  if (racks && racks->accelerator_count() > 0) {
+    std::map<std::string, std::pair<long, long>> shelves;  // model -> (accelerators behind it, racks)
+    for (const auto& [rack, n] : racks->accelerators_by_rack) {
+      const auto ri = racks->racks.find(rack);
+      if (ri == racks->racks.end() || ri->second.power_shelf.empty()) continue;
+      shelves[ri->second.power_shelf].first += n;
+      shelves[ri->second.power_shelf].second += 1;
+    }
+    const double load = r.power_total;
+    for (const auto& [m, n] : shelves) {
+      const auto d = device(m);
+      if (!d || !d->efficiency || d->efficiency->value <= 0) continue;
+      const double w = load * static_cast<double>(n.first) / static_cast<double>(racks->accelerator_count()) *
+                       (1 / d->efficiency->value - 1);
+      r.power.push_back({"rack", m + " (conversion loss)", n.second, w,
+                         "the load its racks' accelerators stand for x (1/efficiency - 1)"});
+      r.power_total += w;
+    }
   }
   std::sort(r.notes.begin(), r.notes.end());
   r.notes.erase(std::unique(r.notes.begin(), r.notes.end()), r.notes.end());
@@ -430,7 +466,7 @@ std::string render_topology_table(const TopologyReport& r) {
   out += "\nInventory\n";
   for (const auto& i : r.inventory)
     out += fmt::format("  {:<12} {:<40} {:>8}{}\n", i.item, i.model, i.count, i.note.empty() ? "" : "  " + i.note);
-  out += "\nPower budget (maximum draw; NVLink switch trays, cooling and PUE not included)\n";
+  out += "\nPower budget (maximum draw; cooling and PUE not included)\n";
   for (const auto& p : r.power)
     out += fmt::format("  {:<12} {:<40} {:>8} {:>12}  ({})\n", p.group, p.item, p.count, watts(p.watts), p.basis);
   out += fmt::format("  {:<12} {:<40} {:>8} {:>12}\n", "total", "", "", watts(r.power_total));

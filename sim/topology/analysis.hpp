@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/catalog.hpp"
+#include "sim/platform/inventory.hpp"
 #include "sim/topology/graph.hpp"
 
 namespace tokenfab {
@@ -29,7 +30,7 @@ struct InventoryLine {
 };
 
 struct PowerLine {
-  std::string group;  // accelerators, cpus, network, storage
+  std::string group;  // accelerators, cpus, network, storage, rack (scale-up switches, fans, conversion)
   std::string item;
   long count = 0;
   double watts = 0;
@@ -63,8 +64,11 @@ struct TopologyReport {
   std::vector<std::string> notes;
 };
 
-// `catalog` prices power and tells switch optics; `name` labels the report.
-TopologyReport analyse_topology(const Topology& topology, const Catalog& catalog, const std::string& name);
+// `catalog` prices power and tells switch optics; `name` labels the report. `racks` (the
+// platform's inventory, sim/platform/inventory.hpp), when given, adds each rack's scale-up
+// switches and fans at maximum draw and its power shelves' conversion loss on the rest.
+TopologyReport analyse_topology(const Topology& topology, const Catalog& catalog, const std::string& name,
+                                const PlatformInventory* racks = nullptr);
 
 // Accelerator hosts in platform order (declared domain, then index, then name), as placement sees them.
 std::vector<TopoVertex> accelerators_in_order(const Topology& topology);

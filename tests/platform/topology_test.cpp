@@ -240,5 +240,19 @@ TEST(Topology, CliRefusesAMissingProperty) {
   EXPECT_NE(r.err.find("host 'gpu0': tokenfab:device: missing property"), std::string::npos) << r.err;
 }
 
+// The power budget counts each rack's scale-up switches and fans at maximum draw and its power
+// shelf's loss on the rest: HGX H100 = (8 GPUs + 4 NVSwitch chips + the fan wall) / efficiency.
+TEST(Topology, PowerBudgetCountsRackEquipmentAndConversion) {
+  const auto r = test::run_cli("topo --json " + test::source_path("platforms/hgx-h100.xml"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  const Catalog catalog;
+  const double load = 8 * catalog.device("h100-sxm").power.max->value +
+                      4 * catalog.device("nvswitch-gen3").power.max->value +
+                      catalog.device("hgx-8gpu-fans").power.max->value;
+  const double total = load / catalog.device("titanium-server-psu").efficiency->value;
+  EXPECT_NEAR(j["power"]["total_W"].get<double>(), total, 1e-9 * total);
+}
+
 }  // namespace
 }  // namespace tokenfab
