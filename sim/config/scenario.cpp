@@ -281,9 +281,13 @@ const Schema<OutputConfig>& output_schema() {
 
 const Schema<FailureEvent>& event_schema() {
   static const Schema<FailureEvent> s =
-      Schema<FailureEvent>("event", "A failure: {at: 30s, fail: gpu3 | rack0 | nvl0, recover: 90s}.")
+      Schema<FailureEvent>("event",
+                           "A failure: {at: 30s, fail: gpu3 | rack0 | nvl0 | up_rack1-leaf0 | storage0, recover: 90s}.")
           .quantity("at", &FailureEvent::at, Dimension::Time, std::nullopt, "When it fails.", Check::NonNegative)
-          .text("fail", &FailureEvent::fail, std::nullopt, "A GPU host name, a rack id or an NVLink domain id.")
+          .text("fail", &FailureEvent::fail, std::nullopt,
+                "A GPU host name, a rack id or an NVLink domain id (its replicas stop), a storage node (its "
+                "offloaded prefix blocks are out of reach) or a link id of the platform XML (turned off: KV "
+                "transfers over it fail and go to a reachable decode replica; docs/configuration.md, Failures).")
           .optional_quantity("recover", &FailureEvent::recover, Dimension::Time,
                              "When it is back (absent: down until the end).", Check::NonNegative)
           .validate([](const YamlNode& n, const FailureEvent& e) {
@@ -310,7 +314,8 @@ const Schema<Scenario>& scenario_schema() {
           .custom(tiers_param_doc(), [](const std::optional<YamlNode>& n, const YamlNode&,
                                         Scenario& sc) { sc.tiers = read_tier_table(n); })
           .section("simulation", &Scenario::simulation, simulation_schema(), "Engine limits.")
-          .list("events", &Scenario::events, event_schema(), "Injected failures (GPU, rack or NVLink domain).")
+          .list("events", &Scenario::events, event_schema(),
+                "Injected failures (GPU, rack, NVLink domain, link or storage node).")
           .section("output", &Scenario::output, output_schema(), "Outputs.")
           .section("economics", &Scenario::economics, economics_schema(), "Cost, revenue and factory scaling.")
           .custom(ParamDoc("expect", "list of strings", "[]", false,

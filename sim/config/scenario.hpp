@@ -101,7 +101,8 @@ struct OutputConfig {
 
 // A failure injected into the run: a GPU (host name), a rack (tokenfab:rack) or an NVLink domain
 // (tokenfab:domain) stops at `at`; every replica using it stops, its requests are retried on the
-// live replicas (or rejected when none is left); it comes back at `recover` when given.
+// live replicas (or rejected when none is left); it comes back at `recover` when given. `fail`
+// may also name a link or a storage node (sim/engine/failure_targets.hpp).
 struct FailureEvent {
   double at = 0;
   std::string fail;

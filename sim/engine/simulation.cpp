@@ -15,6 +15,7 @@
 #include "models/efficiency.hpp"
 #include "models/perf/memory_plan.hpp"
 #include "models/perf/roofline.hpp"
+#include "sim/engine/failure_targets.hpp"
 #include "sim/engine/progress.hpp"
 #include "sim/platform/inventory.hpp"
 #include "sim/platform/loader.hpp"
@@ -315,6 +316,10 @@ void check_scenario(const Scenario& sc, const RunOptions& opt) {
     apply_host_tiers(*engine, catalog, sc, p, entry_replicas, kv_bytes_per_token, l);
   }
   (void)tool_hosts(*engine, sc, catalog);
+  std::vector<std::vector<simgrid::s4u::Host*>> devices_of;
+  for (const auto& p : prepared) devices_of.push_back(p.hosts);
+  for (std::size_t i = 0; i < sc.events.size(); ++i)
+    (void)resolve_failure(*engine, platform, devices_of, sc.events[i], i, sc.file);
   if (sc.workload.trace && !std::filesystem::exists(sc.workload.trace->path))
     throw ConfigError({sc.file, 0, 0}, "workload.trace.path", "file not found: " + sc.workload.trace->path);
 }
@@ -408,28 +413,63 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
     shared.series = series.get();
   }
 
-  // Failure schedule: each event takes down every replica with a device in the named host, rack
-  // or NVLink domain.
-  std::uint64_t replicas_failed = 0;
+  // Failure schedule (sim/engine/failure_targets.hpp): a GPU, rack or NVLink domain takes down
+  // every replica with a device there; a link is turned off in SimGrid for its window (and takes
+  // down the replicas it cuts in two); a storage node takes its offloaded prefix blocks away.
+  std::vector<std::vector<simgrid::s4u::Host*>> devices_of;
+  for (const auto& rt : replicas) devices_of.push_back(rt->hosts);
+  std::uint64_t replicas_failed = 0, links_failed = 0, storage_failed = 0;
+  struct LinkOutage {
+    std::vector<simgrid::s4u::Link*> links;
+    double at, back;
+  };
+  std::vector<LinkOutage> link_outages;
   for (std::size_t i = 0; i < sc.events.size(); ++i) {
     const FailureEvent& ev = sc.events[i];
-    bool matched = false;
-    for (std::size_t r = 0; r < replicas.size(); ++r) {
-      bool hit = false;
-      for (const auto& g : platform.gpus) {
-        if (std::find(replicas[r]->hosts.begin(), replicas[r]->hosts.end(), g.host) == replicas[r]->hosts.end()) continue;
-        hit = hit || g.host->get_name() == ev.fail || g.rack == ev.fail || g.domain == ev.fail;
-      }
-      if (!hit) continue;
-      matched = true;
-      replicas[r]->downtime.emplace_back(ev.at, ev.recover ? *ev.recover : kNever);
+    const double back = ev.recover ? *ev.recover : kNever;
+    const FailureTarget target = resolve_failure(*engine, platform, devices_of, ev, i, sc.file);
+    for (const std::size_t r : target.replicas) {
+      replicas[r]->downtime.emplace_back(ev.at, back);
       shared.failure_times.push_back(ev.at);
       ++replicas_failed;
     }
-    if (!matched)
-      throw ConfigError({sc.file, 0, 0}, fmt::format("events[{}].fail", i),
-                        fmt::format("no replica uses a GPU, rack or NVLink domain named '{}'", ev.fail),
-                        "a GPU host name, a tokenfab:rack or a tokenfab:domain of a deployed replica");
+    auto storage_out = [&](ReplicaRuntime& rt) { rt.scheduler.add_storage_outage(ev.at, back); };
+    if (target.kind == FailureKind::Link) {
+      ++links_failed;
+      // KV transfers on the link fail at that instant and are routed again: no replica may have
+      // run past it ahead of SimGrid time.
+      shared.failure_times.push_back(ev.at);
+      shared.link_failures = true;
+      link_outages.push_back({target.links, ev.at, back});
+      // Storage reloads cross the network too: a replica whose storage node is behind the link
+      // cannot reach its offloaded blocks meanwhile.
+      for (auto& rt : replicas) {
+        auto* node = storage_node_of(*engine, static_cast<std::size_t>(rt->index));
+        if (!node || rt->scheduler.prefix_cache().capacity(CacheTier::Storage) == 0) continue;
+        bool cut = false;
+        for (auto* h : rt->hosts) cut = cut || route_crosses(node, h, target.links);
+        if (cut) storage_out(*rt);
+      }
+    }
+    if (target.kind == FailureKind::Storage) {
+      ++storage_failed;
+      for (auto& rt : replicas)
+        if (storage_node_of(*engine, static_cast<std::size_t>(rt->index)) == target.storage) storage_out(*rt);
+    }
+  }
+  // Links go off and on in SimGrid time (daemons: they do not keep the run alive).
+  for (const LinkOutage& o : link_outages) {
+    simgrid::s4u::Actor::create("link-failure", platform.frontend ? platform.frontend : replicas.front()->hosts.front(),
+                                [o] {
+                                  simgrid::s4u::this_actor::sleep_until(o.at);
+                                  for (auto* l : o.links) l->turn_off();
+                                  spdlog::info("link {} fails", o.links.front()->get_name());
+                                  if (o.back == kNever) return;
+                                  simgrid::s4u::this_actor::sleep_until(o.back);
+                                  for (auto* l : o.links) l->turn_on();
+                                  spdlog::info("link {} is back", o.links.front()->get_name());
+                                })
+        ->daemonize();
   }
   for (auto& rt : replicas) std::sort(rt->downtime.begin(), rt->downtime.end());
   std::sort(shared.failure_times.begin(), shared.failure_times.end());
@@ -524,6 +564,12 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
   failures.events = sc.events.size();
   failures.replicas_failed = replicas_failed;
   failures.requests_retried = shared.retried;
+  failures.links_failed = links_failed;
+  failures.storage_nodes_failed = storage_failed;
+  failures.kv_transfers_failed = shared.kv_transfers_failed;
+  failures.kv_transfers_retried = shared.kv_transfers_retried;
+  failures.requests_unreachable = shared.kv_unreachable;
+  for (auto& rt : replicas) failures.storage_blocks_unavailable += rt->scheduler.prefix_cache().unavailable_blocks();
   for (auto& rt : replicas)
     for (const auto& [a, b] : rt->downtime)
       if (a < end) failures.replica_seconds_down += std::min(b, end) - a;

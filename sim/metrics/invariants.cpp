@@ -17,6 +17,7 @@ void check_invariants(const std::vector<RequestRecord>& records, const Summary& 
     violated(fmt::format("{} request records for {} arrivals", records.size(), s.arrived));
   std::int64_t completed_tokens = 0;
   std::int64_t in_flight_tokens_max = 0;
+  std::int64_t rejected_first_tokens = 0;  // P/D: prompts done, then their KV had nowhere to go
   for (const auto& r : records) {
     const auto id = r.request.id;
     if (r.request.arrival < 0) violated(fmt::format("request {} arrives at a negative time", id));
@@ -34,14 +35,17 @@ void check_invariants(const std::vector<RequestRecord>& records, const Summary& 
       completed_tokens += r.request.output_tokens;
     } else if (r.outcome == Outcome::InFlight && r.first_token >= 0) {
       in_flight_tokens_max += r.request.output_tokens - 1;
+    } else if (r.outcome == Outcome::Rejected && r.first_token >= 0) {
+      rejected_first_tokens += 1;
     }
   }
   if (completed_tokens != s.output_tokens)
     violated(fmt::format("summary output tokens {} != sum of completed outputs {}", s.output_tokens, completed_tokens));
   // Tokens produced = completed outputs, plus between 1 and output-1 for each started request
-  // still in flight.
-  if (in.tokens_emitted < completed_tokens || in.tokens_emitted > completed_tokens + in_flight_tokens_max +
-                                                                      static_cast<std::int64_t>(s.in_flight))
+  // still in flight, plus the first token of each request rejected after its prompt was done.
+  if (in.tokens_emitted < completed_tokens + rejected_first_tokens ||
+      in.tokens_emitted > completed_tokens + rejected_first_tokens + in_flight_tokens_max +
+                              static_cast<std::int64_t>(s.in_flight))
     violated(fmt::format("schedulers produced {} output tokens; completed requests hold {}", in.tokens_emitted,
                          completed_tokens));
   if (in.kv_overflow) violated("a KV cache went above its capacity or below zero");

@@ -92,6 +92,13 @@ struct FailureFigures {
   double replica_seconds_down = 0;     // summed over replicas, within the run
   double capacity_lost_fraction = 0;   // replica_seconds_down / (replicas x run time)
   std::uint64_t requests_retried = 0;  // restarts (a request may restart more than once)
+  // Link and storage-node events (docs/metrics.md).
+  std::uint64_t links_failed = 0;          // events that named a link
+  std::uint64_t storage_nodes_failed = 0;  // events that named a storage node
+  std::uint64_t kv_transfers_failed = 0;   // P/D KV transfers cut by a failed link on the wire
+  std::uint64_t kv_transfers_retried = 0;  // of those, sent again to a decode replica still reachable
+  std::uint64_t requests_unreachable = 0;  // rejected: no live decode replica reachable for the KV
+  std::int64_t storage_blocks_unavailable = 0;  // prefix blocks looked up on a failed storage node
 };
 
 struct Summary {

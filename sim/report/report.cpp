@@ -233,6 +233,16 @@ std::string summary_json(const RunResult& run) {
                      {"replica_seconds_down", f.replica_seconds_down},
                      {"capacity_lost_fraction", f.capacity_lost_fraction},
                      {"requests_retried", f.requests_retried}};
+    if (f.links_failed > 0) {
+      j["failures"]["links_failed"] = f.links_failed;
+      j["failures"]["kv_transfers_failed"] = f.kv_transfers_failed;
+      j["failures"]["kv_transfers_retried"] = f.kv_transfers_retried;
+      j["failures"]["requests_unreachable"] = f.requests_unreachable;
+    }
+    if (f.storage_nodes_failed > 0 || f.storage_blocks_unavailable > 0) {
+      j["failures"]["storage_nodes_failed"] = f.storage_nodes_failed;
+      j["failures"]["storage_blocks_unavailable"] = f.storage_blocks_unavailable;
+    }
   }
   // Goodput per service class and the economics of the pod (docs/outputs.md).
   add_goodput_and_economics(j, run, Catalog(Catalog::default_root()));

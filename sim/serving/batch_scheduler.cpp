@@ -247,7 +247,15 @@ void BatchScheduler::preempt_youngest() {
   queue_first(std::move(s));
 }
 
+void BatchScheduler::track_storage(double now) {
+  if (storage_outages_.empty()) return;
+  bool down = false;
+  for (const auto& [from, to] : storage_outages_) down = down || (from <= now && now < to);
+  prefix_cache_.set_available(CacheTier::Storage, !down);
+}
+
 const BatchShape& BatchScheduler::plan(double now) {
+  track_storage(now);
   shape_ = BatchShape{};
   chunks_.clear();
   chunk_slots_.clear();
@@ -378,6 +386,7 @@ void BatchScheduler::finish(std::size_t slot, double now) {
 }
 
 void BatchScheduler::complete(double now) {
+  track_storage(now);
   pending_extra_ = 0;
   preempted_ = false;
   // Decodes: every decoding sequence gained one token (and, under preemption, the blocks that

@@ -108,6 +108,9 @@ class BatchScheduler {
   std::size_t decoding() const { return static_cast<std::size_t>(decoding_); }
   const KvCache& kv() const { return kv_; }
   const PrefixCache& prefix_cache() const { return prefix_cache_; }
+  // The storage node of the prefix cache's storage tier is down over [from, to) (a failure
+  // event): lookups planned then find none of its blocks (sim/serving/prefix_cache.hpp).
+  void add_storage_outage(double from, double to) { storage_outages_.emplace_back(from, to); }
   std::int64_t prefix_block_tokens() const { return limits_.prefix_block_tokens; }
   std::int64_t prefill_tokens_saved() const { return prefill_tokens_saved_; }
   // Preemption and offload figures (summary.json).
@@ -202,6 +205,9 @@ class BatchScheduler {
   std::deque<Sequence> waiting_;
   std::deque<Sequence> swapped_;         // swap: preempted, KV in host memory, oldest first
   std::int64_t swapped_tokens_ = 0;      // KV tokens of swapped_ (bounded by swap_capacity_tokens)
+  std::vector<std::pair<double, double>> storage_outages_;  // [from, to) of the storage tier's node
+  // Makes the storage tier reachable or not as its node is at `now` (plan and complete).
+  void track_storage(double now);
   std::vector<std::size_t> prefilling_;  // slots, admission order
   std::set<std::pair<std::uint64_t, std::size_t>> running_;  // (admission order, slot)
   std::vector<std::int64_t> residue_;    // preemption: decoding sequences by (start - context) mod block

@@ -12,7 +12,7 @@ const char* cache_tier_name(CacheTier t) {
 }
 
 void PrefixCache::place(std::uint64_t block, std::size_t t) {
-  while (t < kCacheTiers && capacity_[t] <= 0) ++t;
+  while (t < kCacheTiers && (capacity_[t] <= 0 || !available_[t])) ++t;
   if (t >= kCacheTiers) {
     where_.erase(block);
     return;
@@ -43,9 +43,17 @@ PrefixMatch PrefixCache::match(const std::vector<std::uint64_t>& blocks) {
   looked_up_ += static_cast<std::int64_t>(blocks.size());
   PrefixMatch m;
   // Find first, then promote: promoting may demote a later block of the same prompt.
+  bool reachable = true;
   for (const auto b : blocks) {
     const auto it = where_.find(b);
     if (it == where_.end()) break;
+    // Past a block on an unreachable tier the prefix is recomputed; the blocks it would have
+    // found there are counted as unavailable.
+    reachable = reachable && available_[it->second.tier];
+    if (!reachable) {
+      unavailable_ += available_[it->second.tier] ? 0 : 1;
+      continue;
+    }
     m.by_tier[it->second.tier] += 1;
     ++m.blocks;
   }

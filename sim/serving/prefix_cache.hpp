@@ -39,6 +39,12 @@ class PrefixCache {
   std::int64_t peek(const std::vector<std::uint64_t>& blocks) const;
   // The prompt's blocks are now in KV: cache them in HBM (demoting the least recently used).
   void insert(const std::vector<std::uint64_t>& blocks);
+  // A tier that cannot be reached (its storage node failed): its blocks stay where they are but
+  // a lookup that reaches one stops there (a miss: the rest of the prompt is prefilled), and
+  // blocks demoted to it are dropped instead. Reachable again when set back.
+  void set_available(CacheTier t, bool available) { available_[static_cast<std::size_t>(t)] = available; }
+  // Leading blocks that lookups found cached only on an unreachable tier (recomputed instead).
+  std::int64_t unavailable_blocks() const { return unavailable_; }
 
   std::int64_t looked_up_blocks() const { return looked_up_; }
   std::int64_t hit_blocks() const { return hits_[0] + hits_[1] + hits_[2]; }
@@ -63,6 +69,8 @@ class PrefixCache {
   std::unordered_map<std::uint64_t, Where> where_;
   std::int64_t looked_up_ = 0;
   std::array<std::int64_t, kCacheTiers> hits_{};
+  std::array<bool, kCacheTiers> available_{true, true, true};
+  std::int64_t unavailable_ = 0;
 };
 
 }  // namespace tokenfab

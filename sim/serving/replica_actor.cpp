@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <simgrid/s4u/Actor.hpp>
+#include <simgrid/Exception.hpp>
 #include <simgrid/s4u/Comm.hpp>
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/Exec.hpp>
@@ -39,8 +40,32 @@ bool ReplicaRuntime::down_at(double t) const {
   return false;
 }
 
+bool RunShared::reachable(const ReplicaRuntime& from, const ReplicaRuntime& to) {
+  if (!link_failures) return true;
+  auto [it, fresh] = kv_routes.try_emplace({from.index, to.index});
+  if (fresh) {
+    // The links of every stream of a transfer (KvTransferActor pairs the devices the same way).
+    const std::size_t streams = std::min(from.hosts.size(), to.hosts.size());
+    for (std::size_t i = 0; i < streams; ++i) {
+      std::vector<simgrid::s4u::Link*> route;
+      double latency = 0;
+      from.hosts[i * from.hosts.size() / streams]->route_to(to.hosts[i * to.hosts.size() / streams], route, &latency);
+      for (auto* l : route)
+        if (std::find(it->second.begin(), it->second.end(), l) == it->second.end()) it->second.push_back(l);
+    }
+  }
+  for (const auto* l : it->second)
+    if (!l->is_on()) return false;
+  return true;
+}
+
 double RunShared::next_failure(double t) const {
   const auto it = std::lower_bound(failure_times.begin(), failure_times.end(), t);
+  return it == failure_times.end() ? kNever : *it;
+}
+
+double RunShared::next_failure_after(double t) const {
+  const auto it = std::upper_bound(failure_times.begin(), failure_times.end(), t);
   return it == failure_times.end() ? kNever : *it;
 }
 
@@ -50,6 +75,9 @@ void RunShared::retry(const Request& request, double t) {
   retried += 1;
   if (!feed.stateful()) {
     feed.reinject(r, t);
+    // The replica it went to may be idle, waiting for its next arrival: let the waiting ones look.
+    for (ReplicaRuntime* e : entry)
+      if (e->waiting) e->wakeup->release();
     return;
   }
   std::vector<const BatchScheduler*> views;
@@ -262,27 +290,38 @@ ReplicaActor::Segment ReplicaActor::run_segment() {
 }
 
 std::size_t ReplicaActor::choose_decode(const Request& r, double bytes) {
-  const std::vector<ReplicaRuntime*>& decode = shared_.decode;
-  const bool kv_view = shared_.decode_router->kv_view();
-  if (kv_view && rt_.decode_paths.size() != decode.size()) {
-    rt_.decode_paths.clear();
-    for (const ReplicaRuntime* d : decode) rt_.decode_paths.push_back(path_between(rt_.hosts.front(), d->hosts.front()));
+  return shared_.choose_decode(rt_, r, bytes, rt_.clock);
+}
+
+std::size_t RunShared::choose_decode(ReplicaRuntime& from, const Request& r, double bytes, double now) {
+  const bool kv_view = decode_router->kv_view();
+  if (kv_view && from.decode_paths.size() != decode.size()) {
+    from.decode_paths.clear();
+    for (const ReplicaRuntime* d : decode) from.decode_paths.push_back(path_between(from.hosts.front(), d->hosts.front()));
   }
   std::vector<DecodeCandidate> candidates(decode.size());
   for (std::size_t i = 0; i < decode.size(); ++i) {
     const ReplicaRuntime& d = *decode[i];
     DecodeCandidate& c = candidates[i];
     c.scheduler = &d.scheduler;
-    c.alive = !d.down_at(rt_.clock) && !d.done;
+    c.alive = !d.down_at(now) && !d.done && reachable(from, d);
     if (!kv_view) continue;
-    const PathInfo& path = rt_.decode_paths[i];
-    const auto streams = static_cast<double>(std::min(rt_.hosts.size(), d.hosts.size()));
+    const PathInfo& path = from.decode_paths[i];
+    const auto streams = static_cast<double>(std::min(from.hosts.size(), d.hosts.size()));
     c.transfer_s = path.latency + bytes / streams / path.bandwidth;
     c.need_blocks = d.scheduler.prefilled_blocks(r);
     c.held_blocks = d.scheduler.kv().used_blocks() + d.scheduler.waiting_blocks() + d.incoming_blocks;
     c.total_blocks = d.scheduler.kv().total_blocks();
   }
-  return shared_.decode_router->route(r, candidates);
+  return decode_router->route(r, candidates);
+}
+
+std::string RunShared::no_decode_reason(double now) {
+  bool live = false;
+  for (const ReplicaRuntime* d : decode) live = live || (!d->down_at(now) && !d->done);
+  if (!live || !link_failures) return "no decode replica is alive to take its KV";
+  kv_unreachable += 1;
+  return "no live decode replica can be reached: a failed link cuts the KV's path";
 }
 
 void ReplicaActor::start_transfer(const Request& r, std::size_t k, std::vector<KvGroup> groups) {
@@ -296,7 +335,7 @@ void ReplicaActor::start_transfer(const Request& r, std::size_t k, std::vector<K
   to.transfer_bounds.insert(bound);
   to.incoming_blocks += to.scheduler.prefilled_blocks(r);
   simgrid::s4u::Actor::create("kv" + std::to_string(r.id), rt_.hosts.front(),
-                              KvTransferActor(r.id, rt_, to, std::move(groups), bound, shared_));
+                              KvTransferActor(r, rt_, to, std::move(groups), bound, shared_));
 }
 
 void ReplicaActor::stream_kv(const std::vector<const Request*>& finishing, double end, double compute) {
@@ -335,7 +374,7 @@ void ReplicaActor::send_handoffs() {
     if (k == kNoReplica) {
       record.kv_transfer_start = -1;
       record.outcome = Outcome::Rejected;
-      record.reason = "no decode replica is alive to take its KV";
+      record.reason = shared_.no_decode_reason(rt_.clock);
       shared_.sink(std::move(record));
       continue;
     }
@@ -375,23 +414,28 @@ bool ReplicaActor::wait_with_failures() {
   // With failures in the run, idle replicas also wake at failure instants (their own, to fail;
   // others', since restarted requests may come to them) and are woken by restarted requests.
   ArrivalFeed& feed = shared_.feed;
-  double until = std::min(feed.stop_time(), shared_.next_failure(rt_.clock));
+  // A failure instant it has already yielded at is behind it: nothing fails there any more, and
+  // work restarted then wakes it (otherwise an idle replica would yield at that instant forever).
+  double failure = shared_.next_failure(rt_.clock);
+  if (failure == rt_.failure_passed) failure = shared_.next_failure_after(failure);
+  double until = std::min(feed.stop_time(), failure);
   if (rt_.role == ReplicaRole::Decode) {
     if (!rt_.kv_arrived.empty()) return true;
     const bool more_coming = shared_.active_prefill > 0 || !rt_.transfer_bounds.empty();
     if (!more_coming && own_next_failure() == kNever) return false;
   } else if (feed.stateful()) {
-    if (shared_.arrivals_done && own_next_failure() == kNever && shared_.next_failure(rt_.clock) == kNever) return false;
+    if (shared_.arrivals_done && own_next_failure() == kNever && failure == kNever) return false;
     rt_.send_follows_frontend = true;
   } else {
     const double next = feed.next_arrival(static_cast<std::size_t>(rt_.feed_index));
-    if (next == kNever && shared_.next_failure(rt_.clock) == kNever) return false;
+    if (next == kNever && failure == kNever) return false;
     until = std::min(until, next);
     rt_.next_send = until;
   }
   if (until == kNever && rt_.role != ReplicaRole::Decode && !feed.stateful()) return false;
   if (until <= sim_now()) {
     // A failure instant right now: let the other actors of this instant act, then look again.
+    if (until == failure) rt_.failure_passed = failure;
     simgrid::s4u::this_actor::yield();
     rt_.clock = std::max(rt_.clock, until);
     return rt_.clock < feed.stop_time();
@@ -469,34 +513,95 @@ void FrontendActor::replay() {
   spdlog::debug("frontend: all {} requests routed", feed.arrived());
 }
 
-void KvTransferActor::operator()() {
-  const std::size_t streams = std::min(from_.hosts.size(), to_.hosts.size());
+bool KvTransferActor::send() {
+  const std::size_t streams = std::min(from_.hosts.size(), to_->hosts.size());
   std::vector<simgrid::s4u::CommPtr> comms;
   comms.reserve(streams * groups_.size());
-  // Stream i joins device i*n/streams of each side: rank i to rank i when both replicas have as
-  // many devices; otherwise the streams spread evenly over the larger replica (a 256-chip LPU
-  // decode replica takes a TP=8 prompt's KV on chips 0, 32, 64, ..., i.e. on different trays and
-  // NICs, as the KV of each layer goes to the pipeline stage that holds it). Each layer group
-  // leaves when it is ready; groups still on the wire share the links with the next ones.
-  for (const KvGroup& g : groups_) {
-    if (g.ready > simgrid::s4u::Engine::get_clock()) simgrid::s4u::this_actor::sleep_until(g.ready);
-    const auto per_stream = static_cast<std::uint64_t>(g.bytes / static_cast<double>(streams));
-    for (std::size_t i = 0; i < streams; ++i)
-      comms.push_back(simgrid::s4u::Comm::sendto_async(from_.hosts[i * from_.hosts.size() / streams],
-                                                       to_.hosts[i * to_.hosts.size() / streams], per_stream));
+  // Waits for the communications on the wire until `t` (kNever: all of them); a link failure
+  // shows at once, as a NetworkFailureException.
+  auto wait_until = [&comms](double t) {
+    while (!comms.empty()) {
+      const double left = t - sim_now();
+      if (t != kNever && left <= 0) break;
+      const auto i = t == kNever ? simgrid::s4u::Comm::wait_any(comms) : simgrid::s4u::Comm::wait_any_for(comms, left);
+      if (i < 0) break;  // t came first
+      comms.erase(comms.begin() + i);
+    }
+    if (t != kNever && sim_now() < t) simgrid::s4u::this_actor::sleep_until(t);
+  };
+  try {
+    // Stream i joins device i*n/streams of each side: rank i to rank i when both replicas have as
+    // many devices; otherwise the streams spread evenly over the larger replica (a 256-chip LPU
+    // decode replica takes a TP=8 prompt's KV on chips 0, 32, 64, ..., i.e. on different trays and
+    // NICs, as the KV of each layer goes to the pipeline stage that holds it). Each layer group
+    // leaves when it is ready; groups still on the wire share the links with the next ones.
+    for (const KvGroup& g : groups_) {
+      if (g.ready > sim_now()) wait_until(g.ready);
+      const auto per_stream = static_cast<std::uint64_t>(g.bytes / static_cast<double>(streams));
+      for (std::size_t i = 0; i < streams; ++i)
+        comms.push_back(simgrid::s4u::Comm::sendto_async(from_.hosts[i * from_.hosts.size() / streams],
+                                                         to_->hosts[i * to_->hosts.size() / streams], per_stream));
+    }
+    wait_until(kNever);
+  } catch (const simgrid::NetworkFailureException&) {
+    // The rest of this attempt is dropped.
+    for (auto& c : comms)
+      if (c->get_state() != simgrid::s4u::Activity::State::FINISHED &&
+          c->get_state() != simgrid::s4u::Activity::State::FAILED)
+        c->cancel();
+    return false;
   }
-  simgrid::s4u::Comm::wait_all(comms);
-  to_.transfer_bounds.erase(to_.transfer_bounds.find(bound_));
-  auto node = shared_.in_transfer.extract(request_);
+  return true;
+}
+
+bool KvTransferActor::route_again() {
+  const double now = sim_now();
+  shared_.kv_transfers_failed += 1;
+  to_->transfer_bounds.erase(to_->transfer_bounds.find(bound_));
+  to_->incoming_blocks -= to_->scheduler.prefilled_blocks(request_);
+  const double bytes = shared_.kv_bytes_per_token * static_cast<double>(request_.input_tokens);
+  const std::size_t k = shared_.choose_decode(from_, request_, bytes, now);
+  if (k == kNoReplica) {
+    auto node = shared_.in_transfer.extract(request_.id);
+    if (node.empty()) {
+      // Layerwise, the prompt not handed over yet: its prefill replica routes it afresh then
+      // (and rejects it if nothing can be reached).
+      from_.streaming.erase(request_.id);
+      return false;
+    }
+    RequestRecord record = std::move(node.mapped());
+    record.kv_transfer_start = -1;
+    record.outcome = Outcome::Rejected;
+    record.reason = shared_.no_decode_reason(now);
+    shared_.sink(std::move(record));
+    return false;
+  }
+  shared_.kv_transfers_retried += 1;
+  to_ = shared_.decode[k];
+  // Everything goes again; groups not ready yet keep their times.
+  for (KvGroup& g : groups_) g.ready = std::max(g.ready, now);
+  const std::size_t streams = std::min(from_.hosts.size(), to_->hosts.size());
+  const PathInfo path = path_between(from_.hosts.front(), to_->hosts.front());
+  bound_ = earliest_arrival(groups_, static_cast<double>(streams), path.latency, path.bandwidth);
+  to_->transfer_bounds.insert(bound_);
+  to_->incoming_blocks += to_->scheduler.prefilled_blocks(request_);
+  return true;
+}
+
+void KvTransferActor::operator()() {
+  while (!send())
+    if (!route_again()) return;
+  to_->transfer_bounds.erase(to_->transfer_bounds.find(bound_));
+  auto node = shared_.in_transfer.extract(request_.id);
   if (node.empty()) {
     // Layerwise: the last byte came before the prompt's handover at the same instant.
-    shared_.landed_early.emplace(request_, std::make_pair(&to_, sim_now()));
+    shared_.landed_early.emplace(request_.id, std::make_pair(to_, sim_now()));
     return;
   }
   RequestRecord record = std::move(node.mapped());
   record.kv_transfer_end = sim_now();
-  to_.kv_arrived.push_back(std::move(record));
-  if (to_.waiting) to_.wakeup->release();
+  to_->kv_arrived.push_back(std::move(record));
+  if (to_->waiting) to_->wakeup->release();
 }
 
 }  // namespace tokenfab

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include <simgrid/s4u/Host.hpp>
+#include <simgrid/s4u/Link.hpp>
 #include <simgrid/s4u/Semaphore.hpp>
 
 #include "models/perf/perf_model.hpp"
@@ -61,9 +62,24 @@ struct RunShared {
   std::function<void(RequestRecord&&)> sink;  // where finished (and rejected) requests go
   std::vector<double> failure_times;     // every replica's failure instants, sorted
   std::uint64_t retried = 0;             // requests restarted after a failure
+  // Link failures (events naming a link): KV transfers avoid decode replicas whose route crosses
+  // a link that is off; those cut on the wire go again to a reachable one (or are rejected).
+  bool link_failures = false;
+  std::uint64_t kv_transfers_failed = 0;   // cut on the wire by a failed link
+  std::uint64_t kv_transfers_retried = 0;  // of those, sent again
+  std::uint64_t kv_unreachable = 0;        // rejected: no live decode replica reachable
+  std::map<std::pair<int, int>, std::vector<simgrid::s4u::Link*>> kv_routes;  // (from, to) replica index
+  // Whether every link the KV streams from `from` to `to` cross is on now.
+  bool reachable(const ReplicaRuntime& from, const ReplicaRuntime& to);
+  // The decode replica (index into `decode`) for a prompt's KV leaving `from` at `now`, among the
+  // live ones it can reach, or kNoReplica.
+  std::size_t choose_decode(ReplicaRuntime& from, const Request& r, double bytes, double now);
+  // Why a prompt's KV has nowhere to go at `now` (counts the link-failure case).
+  std::string no_decode_reason(double now);
   // Earliest failure at or after t of any replica (kNever when none): others must not run past it
   // ahead of SimGrid time, since the failed replica's requests are routed again at that instant.
   double next_failure(double t) const;
+  double next_failure_after(double t) const;  // the first one strictly after t
   // Restarts a request whose replica failed at t on a live entry replica (or rejects it).
   void retry(const Request& request, double t);
   TimeSeriesRecorder* series = nullptr;  // timeseries.csv; null when the scenario writes none
@@ -94,6 +110,7 @@ struct ReplicaRuntime {
   bool done = false;                  // its actor has ended
   std::vector<std::pair<double, double>> downtime;  // [fail, recover) intervals, sorted
   std::size_t next_downtime = 0;                     // the first interval not yet lived through
+  double failure_passed = -1;         // the failure instant it last yielded at while idle
   bool down_at(double t) const;
   double clock = 0;                   // the replica's own simulated time
   double busy_seconds = 0;            // time spent in iterations (each of its devices is busy then)
@@ -171,17 +188,25 @@ class FrontendActor {
 // Moves one prompt's KV from a prefill replica's devices to a decode replica's devices as
 // parallel SimGrid communications (one stream per device of the smaller replica, spread evenly
 // over the larger one; rank i to rank i when they match), then hands the request to the decode replica.
+//
+// A link on the way that fails (an event naming it) cuts the communications: the whole KV goes
+// again, at that instant, to a live decode replica still reachable (chosen by the decode router),
+// or the request is rejected with the reason.
 class KvTransferActor {
  public:
-  KvTransferActor(std::uint64_t request, ReplicaRuntime& from, ReplicaRuntime& to, std::vector<KvGroup> groups,
+  KvTransferActor(const Request& request, ReplicaRuntime& from, ReplicaRuntime& to, std::vector<KvGroup> groups,
                   double bound, RunShared& shared)
-      : request_(request), from_(from), to_(to), groups_(std::move(groups)), bound_(bound), shared_(shared) {}
+      : request_(request), from_(from), to_(&to), groups_(std::move(groups)), bound_(bound), shared_(shared) {}
   void operator()();
 
  private:
-  std::uint64_t request_;
+  // Sends the groups to `to_`; false when a link failure cut the transfer.
+  bool send();
+  // After a cut: the next decode replica, or the request's rejection. False when it is given up.
+  bool route_again();
+  Request request_;
   ReplicaRuntime& from_;
-  ReplicaRuntime& to_;
+  ReplicaRuntime* to_;
   std::vector<KvGroup> groups_;  // after_prefill: one group, ready now
   double bound_;
   RunShared& shared_;

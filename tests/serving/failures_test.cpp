@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <sstream>
 
 #include "tests/support/test_platforms.hpp"
@@ -134,8 +135,13 @@ TEST(Failures, UnknownTargetIsAConfigError) {
   // validate does not start the engine; run does, and refuses before simulating.
   const auto run = test::run_cli("run -q " + dir + "/s.yaml -o " + dir + "/out");
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_NE(run.err.find("events[0].fail: no replica uses a GPU, rack or NVLink domain named 'rack9'"), std::string::npos)
+  // One line, naming the key and listing what could have been named.
+  EXPECT_NE(run.err.find("events[0].fail: no deployed GPU, rack, NVLink domain, link or storage node is named "
+                         "'rack9' (expected a GPU host (gpu0, gpu1, gpu2, gpu3, ... 4 more), rack (rack0), NVLink "
+                         "domain (nvl0), link ("),
+            std::string::npos)
       << run.err;
+  EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
   (void)r;
 }
 

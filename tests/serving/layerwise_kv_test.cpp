@@ -136,14 +136,15 @@ TEST(LayerwiseKv, ConservesRequestsAndExposesLessUnderLoad) {
   EXPECT_LT(e, 0.2 * t) << e << " s layerwise, " << t << " s after prefill";
 }
 
-TEST(LayerwiseKv, FastForwardEqualsStepByStepWithKvAwareDecodeRouting) {
-  // Two prefill and two decode replicas of TP=4 over two racks of 12 GPUs (prefill and one decode
-  // replica on rack 0, the other on rack 1), kv_aware decode routing at the start of each prompt's last iteration.
+// Two prefill and two decode replicas of TP=4 over two racks of 12 GPUs (prefill and one decode
+// replica on rack 0, the other on rack 1), kv_aware decode routing: at the start of each prompt's
+// last iteration (layerwise) or at its end (after_prefill). Fast-forward gives the step-by-step
+// outputs byte for byte.
+void expect_fast_forward_exact(const std::string& tag, const std::string& pools) {
   const std::string platform = test::two_racks(12, "50GBps", "100GBps");
-  const std::string pools = "    decode_router: kv_aware\n    kv_transfer: layerwise\n    kv_layer_groups: 4";
-  const std::string platform_file = test::write_file(test::temp_dir("lw-ff-platform") + "/p.xml", platform);
+  const std::string platform_file = test::write_file(test::temp_dir(tag + "-platform") + "/p.xml", platform);
   auto with = [&](bool ff) {
-    const std::string dir = test::temp_dir(fmt::format("lw-ff-{}", ff));
+    const std::string dir = test::temp_dir(fmt::format("{}-{}", tag, ff));
     const std::string text = fmt::format(
         "name: lwff\nseed: 9\nplatform: {}\nmodel: llama-3.1-70b\ndeployment:\n  pools:\n"
         "    prefill: {{replicas: 2, tp: 4}}\n    decode: {{replicas: 2, tp: 4}}\n{}\n"
@@ -158,6 +159,29 @@ TEST(LayerwiseKv, FastForwardEqualsStepByStepWithKvAwareDecodeRouting) {
   ASSERT_FALSE(step.second.empty());
   EXPECT_EQ(step.second, fast.second);
   EXPECT_EQ(step.first, fast.first);
+  // Both decode replicas (2 and 3) took prompts.
+  std::istringstream csv(fast.second);
+  std::string line;
+  std::getline(csv, line);
+  int near = 0, far = 0;
+  while (std::getline(csv, line)) {
+    std::vector<std::string> f;
+    std::stringstream ls(line);
+    std::string v;
+    while (std::getline(ls, v, ',')) f.push_back(v);
+    near += f.at(12) == "2" ? 1 : 0;
+    far += f.at(12) == "3" ? 1 : 0;
+  }
+  EXPECT_GT(near, 0);
+  EXPECT_GT(far, 0);
+}
+
+TEST(LayerwiseKv, FastForwardEqualsStepByStepWithKvAwareDecodeRouting) {
+  expect_fast_forward_exact("lw-ff", "    decode_router: kv_aware\n    kv_transfer: layerwise\n    kv_layer_groups: 4");
+}
+
+TEST(DecodeRouting, KvAwareAfterPrefillFastForwardEqualsStepByStep) {
+  expect_fast_forward_exact("kv-ff", "    decode_router: kv_aware");
 }
 
 }  // namespace

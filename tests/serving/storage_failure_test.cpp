@@ -1,0 +1,151 @@
+// A failed storage node (an event naming a host with tokenfab:role=storage): the prefix blocks
+// offloaded to it are out of reach for the window (lookups that reach one are misses and the
+// prompt is prefilled), blocks demoted meanwhile are dropped; requests are conserved.
+#include "sim/serving/prefix_cache.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+
+#include "tests/support/test_support.hpp"
+
+namespace tokenfab {
+namespace {
+
+TEST(StorageFailure, AnUnreachableTierIsAMissAndTakesNoBlocks) {
+  PrefixCache c(2, 0, 4);  // HBM straight to storage
+  c.insert({1, 2, 3, 4});  // HBM 4 3; storage 2 1
+  c.set_available(CacheTier::Storage, false);
+  // 3 and 4 are in HBM, 1 in storage: the lookup stops at 1 (a miss), the blocks it would have
+  // found there counted as unavailable.
+  PrefixMatch m = c.match({1, 2, 9});
+  EXPECT_EQ(m.blocks, 0);
+  EXPECT_EQ(c.unavailable_blocks(), 2);
+  m = c.match({4, 3, 2});
+  EXPECT_EQ(m.blocks, 2);  // HBM hits up to the unreachable block
+  EXPECT_EQ(c.unavailable_blocks(), 3);
+  // Demotions while it is down are dropped (the node cannot be written).
+  c.insert({5, 6});  // HBM 6 5; 4 and 3 dropped instead of going to storage
+  EXPECT_EQ(c.size(CacheTier::Storage), 2);  // still 2 and 1, kept on the node's disks
+  c.set_available(CacheTier::Storage, true);
+  m = c.match({1, 2});
+  EXPECT_EQ(m.by_tier[static_cast<std::size_t>(CacheTier::Storage)], 2);  // back with the node
+  EXPECT_EQ(c.match({3}).blocks, 0);
+}
+
+// One rack of 8 Rubin with Vera CPUs and two BlueField-4 storage nodes (storage0, storage1), as
+// in offload_tiers_test.cpp.
+std::string platform_spec() {
+  return R"(name: vr-mini
+description: 8 Rubin, 4 Vera, 2 BlueField-4 storage nodes
+racks:
+  - kind: vr
+    count: 1
+    accelerator: rubin
+    per_rack: 8
+    scale_up: {kind: nvlink, domain: 8, link_latency: 0.25us}
+    cpus:
+      model: vera
+      per_rack: 4
+      accelerators_per_cpu: 2
+      link: {kind: c2c, bandwidth: 900GBps, latency: 0.5us}
+    nic: {model: connectx-9}
+scale_out:
+  topology: fat-tree
+  switch: spectrum-x-sn5600
+  oversubscription: 1
+  switch_latency: 0.6us
+  cable_latency: 0.05us
+  nic_latency: 0.5us
+  transceiver_power: 16W
+storage: {nodes: 2, dpu: bluefield-4, drive: nvme-gen5-15tb, drives_per_node: 2}
+frontend: {host: cpu0}
+)";
+}
+
+// Request i reuses system prompt i % 20 (3 blocks of 512 tokens) and adds one of its own, every
+// 0.5 s: the 8-block HBM cache and the 7-block CPU tier pass the prompts on to storage, where
+// every reuse is found (offload_tiers_test.cpp).
+std::string trace(int n) {
+  std::ostringstream out;
+  for (int i = 0; i < n; ++i) {
+    const int p = i % 20;
+    out << fmt::format(R"({{"timestamp": {}, "input_length": 2048, "output_length": 4, "hash_ids": [{}, {}, {}, {}]}})",
+                       i * 500, p * 10, p * 10 + 1, p * 10 + 2, 1000 + i)
+        << "\n";
+  }
+  return out.str();
+}
+
+struct Out {
+  nlohmann::json summary;
+  std::string csv;
+};
+
+Out run(const std::string& tag, const std::string& events, bool fast_forward = true) {
+  const std::string dir = test::temp_dir(tag);
+  test::write_file(dir + "/t.jsonl", trace(100));
+  test::write_file(dir + "/vr-mini.yaml", platform_spec());
+  const std::string text = fmt::format(
+      "platform: vr-mini.yaml\nmodel: llama-3.1-70b\ndeployment: {{tp: 8}}\n"
+      "serving: {{prefix_cache_tokens: 4096, offload: {{cpu_memory_fraction: 0.0001, storage_fraction: 0.002}}}}\n"
+      "simulation: {{fast_forward: {}}}\n{}"
+      "workload:\n  trace: {{path: t.jsonl, format: mooncake}}\n",
+      fast_forward ? "true" : "false", events.empty() ? "" : "events:\n" + events + "\n");
+  const auto r = test::run_cli("run -q " + test::write_file(dir + "/s.yaml", text) + " -o " + dir + "/out");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return {nlohmann::json::parse(test::read_file(dir + "/out/summary.json")), test::read_file(dir + "/out/requests.csv")};
+}
+
+int storage_hits(const Out& o) { return o.summary["prefix_cache"]["tiers"]["storage"]["hit_blocks"].get<int>(); }
+
+void expect_conserved(const Out& o) {
+  const auto& q = o.summary["requests"];
+  EXPECT_EQ(q["arrived"].get<int>(), 100);
+  EXPECT_EQ(q["completed"].get<int>(), 100);  // nothing is lost: the prompts are prefilled instead
+}
+
+TEST(StorageFailure, StorageHitsStopWhileItsNodeIsDown) {
+  const int reuses = (100 - 20) * 3;
+  const Out base = run("base", "");
+  EXPECT_EQ(storage_hits(base), reuses);
+  // The replica's node down for the whole run: no storage hit at all (nothing could be written
+  // there either, so no lookup found a block on it).
+  const Out down = run("down", "  - {at: 0s, fail: storage0}");
+  expect_conserved(down);
+  EXPECT_EQ(storage_hits(down), 0);
+  EXPECT_EQ(down.summary["prefix_cache"]["tiers"]["storage"]["hit_rate"].get<double>(), 0.0);
+  const auto& f = down.summary["failures"];
+  EXPECT_EQ(f["storage_nodes_failed"].get<int>(), 1);
+  EXPECT_EQ(f["replicas_failed"].get<int>(), 0);
+  EXPECT_EQ(f["storage_blocks_unavailable"].get<int>(), 0);
+  // Recomputed prompts cost prefill: less saved than with the node up.
+  EXPECT_LT(down.summary["prefix_cache"]["prefill_tokens_saved"].get<int>(),
+            base.summary["prefix_cache"]["prefill_tokens_saved"].get<int>());
+  // Down from 10 s to 30 s (requests 20 to 59 arrive then): hits before and after, none inside.
+  const Out window = run("window", "  - {at: 10s, fail: storage0, recover: 30s}");
+  expect_conserved(window);
+  EXPECT_GT(storage_hits(window), 0);
+  EXPECT_LT(storage_hits(window), reuses - 3 * 30);  // at least the 40 reuses inside... most of them lost
+  EXPECT_GT(window.summary["failures"]["storage_blocks_unavailable"].get<int>(), 0);
+  // The other node holds none of this replica's blocks: failing it changes nothing.
+  const Out other = run("other", "  - {at: 0s, fail: storage1}");
+  EXPECT_EQ(storage_hits(other), reuses);
+  EXPECT_EQ(other.csv, base.csv);
+}
+
+TEST(StorageFailure, FastForwardIsExact) {
+  const std::string events = "  - {at: 10s, fail: storage0, recover: 30s}";
+  const Out step = run("step", events, false);
+  const Out fast = run("fast", events, true);
+  EXPECT_EQ(step.csv, fast.csv);
+  auto a = step.summary, b = fast.summary;
+  a.erase("scenario");
+  b.erase("scenario");
+  EXPECT_EQ(a.dump(), b.dump());
+}
+
+}  // namespace
+}  // namespace tokenfab
