@@ -135,18 +135,21 @@ struct CliRun {
   nlohmann::json summary;
 };
 
-CliRun run_swap(const std::string& tag, const std::string& serving) {
+CliRun run_swap(const std::string& tag, const std::string& serving, std::string* csv = nullptr,
+               bool fast_forward = true) {
   const std::string dir = test::temp_dir(tag);
   test::write_file(dir + "/vr-swap.yaml", vera_platform());
   const std::string text = fmt::format(
       "platform: vr-swap.yaml\nmodel: llama-3.1-70b\ndeployment: {{tp: 8}}\n"
+      "simulation: {{fast_forward: {}}}\n"
       "serving: {{memory_reserve: 0.968, preemption: swap{}}}\n"
       "workload:\n  requests: 48\n  synthetic:\n    arrivals: {{process: poisson, rate: 200}}\n"
       "    input_tokens: {{dist: fixed, value: 1000}}\n    output_tokens: {{dist: fixed, value: 1200}}\n",
-      serving);
+      fast_forward ? "true" : "false", serving);
   const auto r = test::run_cli("run -q " + test::write_file(dir + "/s.yaml", text) + " -o " + dir + "/out");
   CliRun out{r.exit_code, r.err, {}};
   if (r.exit_code == 0) out.summary = nlohmann::json::parse(test::read_file(dir + "/out/summary.json"));
+  if (csv && r.exit_code == 0) *csv = test::read_file(dir + "/out/requests.csv");
   return out;
 }
 
@@ -170,6 +173,19 @@ TEST(SwapSpace, WholeRunCountsFallbacksInTheSummary) {
   EXPECT_EQ(t["swapped_out_tokens"].get<int>(), 0);
   EXPECT_GT(t["recomputed_tokens"].get<int>(), 0);
   EXPECT_EQ(tiny.summary["requests"]["completed"].get<int>(), 48);
+}
+
+TEST(SwapSpace, FastForwardStaysExactWithFallbacks) {
+  // Fallbacks are decided inside the scheduler from its own state: fast-forward changes nothing.
+  std::string fast_csv, step_csv;
+  const CliRun fast = run_swap("ff-fast", ", swap_memory_fraction: 0.0000001", &fast_csv, true);
+  const CliRun step = run_swap("ff-step", ", swap_memory_fraction: 0.0000001", &step_csv, false);
+  ASSERT_EQ(fast.exit_code, 0) << fast.err;
+  ASSERT_EQ(step.exit_code, 0) << step.err;
+  EXPECT_GT(fast.summary["preemption"]["swap_fallbacks"].get<int>(), 0);
+  EXPECT_EQ(fast_csv, step_csv);
+  EXPECT_EQ(fast.summary["preemption"], step.summary["preemption"]);
+  EXPECT_EQ(fast.summary["latency_s"], step.summary["latency_s"]);
 }
 
 TEST(SwapSpace, SwapAndCpuTierMayNotOversubscribeTheHostMemory) {
