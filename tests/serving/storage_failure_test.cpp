@@ -1,6 +1,7 @@
 // A failed storage node (an event naming a host with tokenfab:role=storage): the prefix blocks
 // offloaded to it are out of reach for the window (lookups that reach one are misses and the
 // prompt is prefilled), blocks demoted meanwhile are dropped; requests are conserved.
+#include "sim/serving/batch_scheduler.hpp"
 #include "sim/serving/prefix_cache.hpp"
 
 #include <fmt/format.h>
@@ -33,6 +34,44 @@ TEST(StorageFailure, AnUnreachableTierIsAMissAndTakesNoBlocks) {
   m = c.match({1, 2});
   EXPECT_EQ(m.by_tier[static_cast<std::size_t>(CacheTier::Storage)], 2);  // back with the node
   EXPECT_EQ(c.match({3}).blocks, 0);
+}
+
+// The scheduler sees the outage by its own clock: prompts A and B (4 blocks each) alternate
+// every second in an HBM cache that holds only one of them, so each finds its blocks demoted to
+// storage by the other; with the node down over [2.5 s, 5.5 s) no lookup planned then hits it.
+TEST(StorageFailure, NoStorageHitIsPlannedInsideTheWindow) {
+  SchedulerLimits lim;
+  lim.prefix_block_tokens = 16;
+  lim.prefix_cache_blocks = 4;
+  lim.storage_cache_blocks = 100;
+  std::vector<RequestRecord> done;
+  BatchScheduler s(lim, KvCache(1000, 16), 0, [&done](RequestRecord&& r) { done.push_back(std::move(r)); });
+  s.add_storage_outage(2.5, 5.5);
+  const std::vector<std::uint64_t> a{1, 2, 3, 4}, b{11, 12, 13, 14};
+  std::vector<std::int64_t> hits;  // storage hits of each second's prompt
+  for (int t = 0; t < 9; ++t) {
+    Request r{static_cast<std::uint64_t>(t), static_cast<double>(t), 80, 1};
+    r.prefix_blocks = t % 2 == 0 ? a : b;
+    const std::int64_t before = s.prefix_cache().hit_blocks(CacheTier::Storage);
+    s.enqueue(r);
+    double now = t;
+    while (!s.idle()) {
+      ASSERT_GT(s.plan(now).new_tokens, 0);
+      s.complete(now += 0.1);
+    }
+    hits.push_back(s.prefix_cache().hit_blocks(CacheTier::Storage) - before);
+  }
+  // Before: A at 2 s finds its 4 blocks in storage (B pushed them there at 1 s).
+  EXPECT_EQ(hits[2], 4);
+  // Inside: none (B at 3 s is a miss and recomputed, its 4 blocks counted unavailable; what is
+  // demoted meanwhile is dropped, not written to the node).
+  EXPECT_EQ(hits[3] + hits[4] + hits[5], 0);
+  EXPECT_EQ(s.prefix_cache().unavailable_blocks(), 4);
+  // After: the node is back and takes demoted blocks again; storage hits resume.
+  std::int64_t after = 0;
+  for (int t = 6; t < 9; ++t) after += hits[static_cast<std::size_t>(t)];
+  EXPECT_GT(after, 0);
+  EXPECT_EQ(done.size(), 9u);
 }
 
 // One rack of 8 Rubin with Vera CPUs and two BlueField-4 storage nodes (storage0, storage1), as
