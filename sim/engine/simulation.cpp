@@ -271,12 +271,14 @@ std::vector<SeriesReplica> series_replicas(const std::vector<PreparedReplica>& p
 }
 
 // CPU link, CPU and storage tiers of one replica (sim/serving/host_tiers.hpp), into its limits.
-void apply_host_tiers(const simgrid::s4u::Engine& engine, const Catalog& catalog, const Scenario& sc,
+// Returns the storage node its storage tier lives on (null without one): the replica actor reads
+// reloads from it.
+simgrid::s4u::Host* apply_host_tiers(const simgrid::s4u::Engine& engine, const Catalog& catalog, const Scenario& sc,
                       const PreparedReplica& p, std::size_t entry_replicas, double kv_bytes_per_token,
                       SchedulerLimits& l) {
   const bool caches = p.role != ReplicaRole::Decode && l.prefix_cache_blocks > 0;
   const bool swaps = l.preemption == Preemption::Swap && p.role != ReplicaRole::Prefill;
-  if (!caches && !swaps) return;
+  if (!caches && !swaps) return nullptr;
   HostTierRequest req;
   req.devices = p.hosts;
   req.kv_bytes_per_token_per_device = p.info.kv_bytes_per_token_per_gpu;
@@ -291,8 +293,8 @@ void apply_host_tiers(const simgrid::s4u::Engine& engine, const Catalog& catalog
   l.cpu_link = tiers.cpu_link;
   l.cpu_cache_blocks = tiers.cpu_blocks;
   l.swap_capacity_tokens = tiers.swap_tokens;
-  l.storage_link = tiers.storage_link;
   l.storage_cache_blocks = tiers.storage_blocks;
+  return tiers.storage_blocks > 0 ? tiers.storage_node : nullptr;
 }
 
 }  // namespace
@@ -393,11 +395,13 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
     auto perf = PerfModelRegistry::instance().create(sc.perf_model.name, p.setup);
     SchedulerLimits l = limits;
     l.role = p.role;
-    apply_host_tiers(*engine, catalog, sc, p, entry_replicas, shared.kv_bytes_per_token, l);
+    simgrid::s4u::Host* storage_node =
+        apply_host_tiers(*engine, catalog, sc, p, entry_replicas, shared.kv_bytes_per_token, l);
     BatchScheduler scheduler(l, KvCache(p.kv_blocks, sc.serving.kv_block_tokens), p.info.index, sink);
     replicas.push_back(std::make_unique<ReplicaRuntime>(p.info.index, p.role, p.hosts, std::move(perf), std::move(scheduler)));
     ReplicaRuntime& rt = *replicas.back();
     rt.feed_index = p.role == ReplicaRole::Decode ? -1 : entry_index++;
+    rt.storage_node = storage_node;
     if (p.role == ReplicaRole::Prefill) shared.prefill.push_back(&rt);
     if (p.role == ReplicaRole::Decode) shared.decode.push_back(&rt);
     if (p.role != ReplicaRole::Decode) shared.entry.push_back(&rt);

@@ -352,16 +352,16 @@ const BatchShape& BatchScheduler::plan(double now) {
     s.blocks = blocks;
     if (prefix_cache_.enabled() && !s.record.request.prefix_blocks.empty()) {
       // Cached leading blocks skip prefill; at least the last prompt token is computed (it
-      // produces the next output token). Blocks found in the CPU or storage tier are reloaded
-      // into HBM first, at their link's price.
+      // produces the next output token). Blocks found in the CPU tier are reloaded into HBM
+      // first, at their link's price; those found in storage, by the engine (SimGrid activities).
       const PrefixMatch hit = prefix_cache_.match(s.record.request.prefix_blocks);
       s.prefilled = std::min(hit.blocks * limits_.prefix_block_tokens, s.target - 1);
       prefill_tokens_saved_ += s.prefilled;
       outstanding_tokens_ -= s.prefilled;
       const std::size_t cpu = static_cast<std::size_t>(CacheTier::Cpu);
       const std::size_t storage = static_cast<std::size_t>(CacheTier::Storage);
-      const double t = limits_.cpu_link.seconds(hit.by_tier[cpu] * limits_.prefix_block_tokens) +
-                       limits_.storage_link.seconds(hit.by_tier[storage] * limits_.prefix_block_tokens);
+      const double t = limits_.cpu_link.seconds(hit.by_tier[cpu] * limits_.prefix_block_tokens);
+      pending_storage_tokens_ += hit.by_tier[storage] * limits_.prefix_block_tokens;
       counters_.reloaded_blocks[cpu] += hit.by_tier[cpu];
       counters_.reloaded_blocks[storage] += hit.by_tier[storage];
       counters_.reload_seconds += t;
@@ -388,6 +388,7 @@ void BatchScheduler::finish(std::size_t slot, double now) {
 void BatchScheduler::complete(double now) {
   track_storage(now);
   pending_extra_ = 0;
+  pending_storage_tokens_ = 0;
   preempted_ = false;
   // Decodes: every decoding sequence gained one token (and, under preemption, the blocks that
   // this step's entries opened).
@@ -482,6 +483,7 @@ std::vector<RequestRecord> BatchScheduler::evict_all() {
   planned_decodes_ = 0;
   planned_growth_ = 0;
   pending_extra_ = 0;
+  pending_storage_tokens_ = 0;
   preempted_ = false;
   kv_.release(kv_.used_blocks());
   return out;

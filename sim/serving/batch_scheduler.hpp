@@ -14,7 +14,9 @@
 // reason. The scheduler is plain C++ (no SimGrid), tested directly.
 //
 // Time the engine cannot see in the batch shape (swap traffic, reloads of prefix blocks from the
-// CPU or storage tiers) is added to the iteration that causes it: pending_extra_seconds().
+// CPU tier) is added to the iteration that causes it: pending_extra_seconds(). Reloads from the
+// storage tier are left to the engine, which runs them as SimGrid I/O and communications before
+// the iteration: pending_storage_tokens().
 //
 // Cost: decoding sequences are kept as aggregates (count, summed context) plus a heap of finish
 // steps, so an iteration costs O(prefilling + admitted + finishing) and not O(batch): the engine
@@ -67,7 +69,6 @@ struct SchedulerLimits {
   std::int64_t cpu_cache_blocks = 0;
   std::int64_t storage_cache_blocks = 0;
   TierLink cpu_link;      // HBM <-> host CPU memory (NVLink-C2C or PCIe): CPU-tier reloads and swap
-  TierLink storage_link;  // storage node -> HBM (disk read and network path)
   Preemption preemption = Preemption::None;
   // Swap: host memory for swapped-out KV, in KV tokens of this replica (-1 = unbounded: the
   // platform does not say how much memory its CPUs have). A preemption that would overflow it
@@ -101,6 +102,10 @@ class BatchScheduler {
   // Seconds of KV movement (swaps, tier reloads) the planned iteration must add to its priced
   // time; kept across re-planning until complete().
   double pending_extra_seconds() const { return pending_extra_; }
+  // KV tokens of prefix blocks the planned iteration must first reload from the storage tier
+  // (the engine moves them and reports the time: add_reload_seconds); kept like the above.
+  std::int64_t pending_storage_tokens() const { return pending_storage_tokens_; }
+  void add_reload_seconds(double seconds) { counters_.reload_seconds += seconds; }
 
   std::size_t waiting() const { return waiting_.size() + swapped_.size(); }
   std::size_t swapped() const { return swapped_.size(); }
@@ -121,7 +126,7 @@ class BatchScheduler {
     std::int64_t swap_fallbacks = 0;      // swap space full: the preempted sequence was recomputed
     double swap_seconds = 0;              // swap-out plus swap-in time added to iterations
     std::array<std::int64_t, kCacheTiers> reloaded_blocks{};  // prefix blocks reloaded, by tier
-    double reload_seconds = 0;            // tier reload time added to iterations
+    double reload_seconds = 0;            // tier reload time added to iterations (storage: by the engine)
   };
   const Counters& counters() const { return counters_; }
   // Swap preemption: whether this replica swaps, and its swap space in KV tokens (-1 = unbounded).
@@ -213,6 +218,7 @@ class BatchScheduler {
   std::vector<std::int64_t> residue_;    // preemption: decoding sequences by (start - context) mod block
   std::int64_t planned_growth_ = 0;      // blocks the planned decodes take at complete()
   double pending_extra_ = 0;
+  std::int64_t pending_storage_tokens_ = 0;
   bool preempted_ = false;               // the iteration being planned preempted someone
   Counters counters_;
   std::vector<Sequence> slots_;

@@ -110,12 +110,7 @@ HostTiers host_tiers(const simgrid::s4u::Engine& engine, const Catalog& catalog,
     for (auto* node : storage)
       for (auto* disk : node->get_disks())
         if (const char* size = disk->get_property("size")) capacity += parse_quantity(size, Dimension::Size);
-    simgrid::s4u::Host* node = storage[req.replica % storage.size()];
-    double read = 0;
-    for (auto* disk : node->get_disks()) read += disk->get_read_bandwidth();
-    const PathInfo path = path_between(req.devices.front(), node);
-    const double bandwidth = read > 0 ? std::min(read, path.bandwidth) : path.bandwidth;
-    out.storage_link = {req.kv_bytes_per_token / bandwidth, path.latency};
+    out.storage_node = storage[req.replica % storage.size()];
     out.storage_blocks = static_cast<std::int64_t>(serving.offload.storage_fraction * capacity /
                                                    static_cast<double>(std::max<std::size_t>(req.replicas, 1)) /
                                                    req.kv_bytes_per_token / static_cast<double>(req.block_tokens));

@@ -3,15 +3,16 @@
 // (BlueField-4 hosts with SimGrid disks, over the network). Used for swap preemption and for the
 // CPU and storage tiers of the prefix cache.
 //
-// Moves are priced by bandwidth, not run as SimGrid activities: a CPU move takes
-// latency + KV bytes per device / min(the device's CPU link, the CPU's memory bandwidth shared by
-// its devices) (the devices move their shards in parallel); a storage reload takes
-// latency + the replica's KV bytes / min(the storage node's summed disk read bandwidth, the route's
-// bottleneck bandwidth from the replica's first device) (every shard crosses the node's port).
-// Figures come from the platform (links, disks) and the catalog (CPU memory capacity and
-// bandwidth, e.g. Vera LPDDR5X). A CPU's memory is split between the accelerators attached to it;
-// each device's share holds its CPU-tier blocks (offload.cpu_memory_fraction) and its swapped-out
-// KV (swap_memory_fraction), which together may not exceed it (the scenario checks the sum).
+// CPU moves are priced by bandwidth, not run as SimGrid activities (the GPU-CPU link is private
+// to its device, so nothing else contends for it): a CPU move takes latency + KV bytes per device
+// / min(the device's CPU link, the CPU's memory bandwidth shared by its devices) (the devices move
+// their shards in parallel). Storage reloads are SimGrid activities run by the replica actor (an
+// Io read on the node's disks, then Comms to the replica's devices); here only the node and the
+// tier's capacity are chosen. Figures come from the platform (links, disks) and the catalog (CPU
+// memory capacity and bandwidth, e.g. Vera LPDDR5X). A CPU's memory is split between the
+// accelerators attached to it; each device's share holds its CPU-tier blocks
+// (offload.cpu_memory_fraction) and its swapped-out KV (swap_memory_fraction), which together may
+// not exceed it (the scenario checks the sum).
 #pragma once
 
 #include <cstdint>
@@ -31,8 +32,8 @@ struct HostTiers {
   bool has_cpu = false;          // a CPU host is linked to the replica's first device
   TierLink cpu_link;             // per token of the replica's KV
   std::int64_t cpu_blocks = 0;   // CPU tier capacity in prefix blocks
-  TierLink storage_link;
   std::int64_t storage_blocks = 0;
+  simgrid::s4u::Host* storage_node = nullptr;  // where the replica's storage tier lives
   // Swap space (need_cpu_link): the replica's share of its CPUs' memory left for swapped-out KV,
   // in KV tokens; -1 when a CPU names no catalog CPU with a memory capacity (unbounded).
   std::int64_t swap_tokens = -1;

@@ -1,12 +1,15 @@
 #include "sim/serving/replica_actor.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/Exception.hpp>
 #include <simgrid/s4u/Comm.hpp>
+#include <simgrid/s4u/Disk.hpp>
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/Exec.hpp>
+#include <simgrid/s4u/Io.hpp>
 #include <spdlog/spdlog.h>
 
 #include "sim/metrics/timeseries.hpp"
@@ -20,8 +23,36 @@ namespace {
 // progress reports and other actors keep up.
 constexpr std::uint64_t kMaxSegmentIterations = 4096;
 constexpr double kMaxSegmentSeconds = 10.0;
+// Storage reloads: the disk-read phase is rounded up to this (see reload_from_storage).
+constexpr double kDiskGrain = 1e-5;
 
 double sim_now() { return simgrid::s4u::Engine::get_clock(); }
+
+// Waits for every activity until SimGrid time `deadline`; false when the deadline came first
+// (the unfinished ones are cancelled). An activity that fails (a link or disk turned off by a
+// failure event) ends there: the reload is not redone, it only stops costing time.
+template <class Ptr>
+bool wait_all_until(const std::vector<Ptr>& activities, double deadline) {
+  auto cancel_rest = [&]() {
+    for (const auto& b : activities)
+      if (b->get_state() == simgrid::s4u::Activity::State::STARTED) b->cancel();
+  };
+  for (const auto& a : activities) {
+    try {
+      if (deadline == kNever)
+        a->wait();
+      else
+        a->wait_for(std::max(0.0, deadline - sim_now()));
+    } catch (const simgrid::TimeoutException&) {
+      cancel_rest();
+      return false;
+    } catch (const simgrid::Exception&) {
+      cancel_rest();
+      return true;
+    }
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -177,6 +208,41 @@ void ReplicaActor::busy_until(double until) {
   if (sim_now() < until) simgrid::s4u::this_actor::sleep_until(until);
 }
 
+double ReplicaActor::reload_from_storage(double deadline) {
+  if (sim_now() < rt_.clock) simgrid::s4u::this_actor::sleep_until(rt_.clock);
+  const double start = sim_now();
+  const double bytes = shared_.kv_bytes_per_token * static_cast<double>(rt_.scheduler.pending_storage_tokens());
+  // The node reads the blocks, striped over its drives (a drive without read bandwidth holds none).
+  std::vector<simgrid::s4u::Disk*> disks;
+  for (auto* d : rt_.storage_node->get_disks())
+    if (d->get_read_bandwidth() > 0) disks.push_back(d);
+  std::vector<simgrid::s4u::IoPtr> reads;
+  for (auto* d : disks)
+    reads.push_back(d->read_async(static_cast<sg_size_t>(bytes / static_cast<double>(disks.size())) + 1));
+  bool done = wait_all_until(reads, deadline);
+  if (done && !reads.empty()) {
+    // SimGrid's disk model (S19) advances every disk action by a whole number of bytes at every
+    // event of the simulation, so a read's end moves by ~1e-10 s with the number of unrelated
+    // events, which fast-forward changes. Rounding the read up to kDiskGrain makes it end at
+    // the same instant in both modes (unless it falls within that noise of a grain boundary).
+    const double grain = std::ceil((sim_now() - start) / kDiskGrain) * kDiskGrain;
+    if (start + grain > deadline) {
+      done = false;
+    } else if (sim_now() < start + grain) {
+      simgrid::s4u::this_actor::sleep_until(start + grain);
+    }
+  }
+  // Then every device gets its shard over the platform route (the node's port, the Spectrum-X
+  // switches, the device's NIC). Not pipelined with the reads: a conservative price.
+  if (done) {
+    std::vector<simgrid::s4u::CommPtr> comms;
+    const auto shard = static_cast<std::uint64_t>(bytes / static_cast<double>(rt_.hosts.size())) + 1;
+    for (auto* h : rt_.hosts) comms.push_back(simgrid::s4u::Comm::sendto_async(rt_.storage_node, h, shard));
+    done = wait_all_until(comms, deadline);
+  }
+  return (done ? sim_now() : deadline) - start;
+}
+
 void ReplicaActor::account(const IterationCost& cost, double length, double from, double to,
                            std::int64_t output_tokens, std::int64_t input_tokens) {
   IterationSample s;
@@ -240,10 +306,20 @@ ReplicaActor::Segment ReplicaActor::run_segment() {
       return Segment::Stop;
     }
     const IterationCost price = rt_.perf->price(shape);
-    // KV moves the scheduler started (swaps, prefix reloads from CPU or storage) lengthen it.
-    const double cost = price.seconds + rt_.scheduler.pending_extra_seconds();
-    const double end = rt_.clock + cost;
     const double limit = std::min(stop, failure);
+    // Prefix blocks found in the storage tier come back first, as SimGrid activities that share
+    // the node's disks and the fabric with every other reload and KV transfer: such an iteration
+    // runs live.
+    const bool reloads = rt_.scheduler.pending_storage_tokens() > 0 && rt_.storage_node != nullptr;
+    double reload = 0;
+    if (reloads) {
+      if (n > 0) break;  // first catch SimGrid up with the iterations applied so far
+      reload = reload_from_storage(limit);
+      rt_.scheduler.add_reload_seconds(reload);
+    }
+    // KV moves the scheduler started (swaps, prefix reloads from the CPU tier) lengthen it.
+    const double cost = price.seconds + rt_.scheduler.pending_extra_seconds() + reload;
+    const double end = rt_.clock + cost;
     if (end > limit) {
       // The iteration cannot finish before the run stops or the replica fails: the devices work
       // until then; the batch stays in flight (stop) or restarts elsewhere (failure).
@@ -266,7 +342,7 @@ ReplicaActor::Segment ReplicaActor::run_segment() {
     // An iteration may be applied ahead of SimGrid time only when nothing can reach the replica
     // before it ends. Otherwise it runs live: the devices are busy first and the results are
     // applied at its end, as other actors see it happen.
-    const bool ahead_ok = shared_.fast_forward && end <= horizon();
+    const bool ahead_ok = !reloads && shared_.fast_forward && end <= horizon();
     if (!ahead_ok) {
       if (n > 0) break;  // first catch SimGrid up with the iterations applied so far
       busy_until(end);

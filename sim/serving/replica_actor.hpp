@@ -10,6 +10,9 @@
 // stateful router, and for a decode replica the earliest time a KV transfer could land (each
 // prefill replica publishes when it may next send; each transfer in flight, its fastest possible
 // end). Results are equal to the step-by-step run (tests/engine/fast_forward_test.cpp).
+// An iteration that first reloads prefix blocks from the storage tier always runs live: the reload
+// is SimGrid activities (disk reads on the storage node, then communications to the devices) whose
+// length depends on what else shares the disks and the fabric at that moment.
 #pragma once
 
 #include <deque>
@@ -119,6 +122,7 @@ struct ReplicaRuntime {
   // The perf model prices FLOPs and bytes per device of one pipeline stage's group over every
   // stage; the replica's total is that times the devices of one stage (tp x dp).
   double stage_devices = 1;
+  simgrid::s4u::Host* storage_node = nullptr;  // the storage tier's node (null: no such tier)
   // Prefill role.
   std::vector<RequestRecord> handoffs;  // prompts finished at the current boundary
   double next_send = 0;                 // earliest time it may start another KV transfer
@@ -145,6 +149,10 @@ class ReplicaActor {
   // False when it never does.
   bool fail_and_recover();
   double own_next_failure() const;
+  // Reloads the planned iteration's storage-tier blocks (the scheduler's pending storage tokens):
+  // an Io read striped over the storage node's disks, then one Comm per device of the replica
+  // with its shard. Returns the seconds it took, or (cut short) until `deadline`.
+  double reload_from_storage(double deadline);
   // Keeps the replica's devices busy until the replica clock `until`.
   void busy_until(double until);
   // Reports to the time series the part [from, to) of an iteration `length` seconds long, priced
