@@ -172,6 +172,10 @@ const Schema<ServingConfig>& serving_schema() {
           .number("router_load_weight", &ServingConfig::router_load_weight, 1.0,
                   "kv_aware: weight of the load (outstanding tokens / prefix block tokens) against the overlap.",
                   Check::NonNegative)
+          .number("host_cores_per_device", &ServingConfig::host_cores_per_device, 1.0,
+                  "Cores of its host CPU that each device's serving process keeps busy while its replica "
+                  "works (engines run one busy worker process per GPU; estimate). Drives the CPUs' energy.",
+                  Check::NonNegative)
           .integer<std::int64_t>("prefix_cache_tokens", &ServingConfig::prefix_cache_tokens, 0,
                                  "HBM prefix cache per replica, tokens (LRU over the trace's prefix block "
                                  "hashes, e.g. Mooncake hash_ids; 0 = off).",

@@ -75,6 +75,7 @@ struct ServingConfig {
   std::string preemption = "none";         // none | recompute | swap (batch_scheduler.hpp)
   double swap_memory_fraction = 0.5;       // swap: share of each host CPU's memory for swapped-out KV
   double router_load_weight = 1.0;         // kv_aware router: weight of the load term
+  double host_cores_per_device = 1.0;      // host CPU cores each device's serving process keeps busy (CPU energy)
 };
 
 struct EfficiencyOverride {

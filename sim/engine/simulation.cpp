@@ -23,6 +23,7 @@
 #include "sim/serving/replica_actor.hpp"
 #include "sim/metrics/invariants.hpp"
 #include "sim/metrics/timeseries.hpp"
+#include "sim/serving/host_cpus.hpp"
 #include "sim/serving/host_tiers.hpp"
 #include "sim/serving/scheduler_figures.hpp"
 #include "sim/serving/placement.hpp"
@@ -411,6 +412,17 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
   shared.sink = sink;
   for (std::size_t i = 0; i < prepared.size(); ++i)
     replicas[i]->stage_devices = static_cast<double>(prepared[i].setup.tp * prepared[i].setup.dp);
+  // Host CPUs: which serve which devices (the loader gave them their catalog watts), and the share
+  // of its host one tool call keeps busy (sim/serving/host_cpus.hpp).
+  std::vector<ToolHost> tools = tool_hosts(*engine, sc, catalog);
+  std::vector<std::vector<simgrid::s4u::Host*>> replica_hosts;
+  for (const auto& p : prepared) replica_hosts.push_back(p.hosts);
+  std::vector<simgrid::s4u::Host*> cpu_scope{platform.frontend};
+  for (const auto& t : tools) cpu_scope.push_back(t.host);
+  const HostCpuPlan cpus = plan_host_cpus(*engine, catalog, replica_hosts, sc.serving.host_cores_per_device, cpu_scope);
+  for (std::size_t i = 0; i < replicas.size(); ++i) replicas[i]->cpu_load = cpus.replica_load[i];
+  for (auto& t : tools)
+    if (const HostCpu* c = cpus.find(t.host)) t.core_fraction = 1.0 / static_cast<double>(c->cores);
   std::unique_ptr<TimeSeriesRecorder> series;
   if (sc.output.timeseries_interval > 0) {
     series = std::make_unique<TimeSeriesRecorder>(sc.output.timeseries_interval, series_replicas(prepared));
@@ -495,7 +507,7 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
   if (sc.workload.sessions) {
     feed.force_stateful();
     sessions = std::make_unique<SessionDriver>(SessionPlan(*sc.workload.sessions, sc.seed, model.max_context),
-                                               tool_hosts(*engine, sc, catalog), shared, stop);
+                                               std::move(tools), shared, stop);
     shared.sessions = sessions.get();
   }
   if (feed.stateful()) simgrid::s4u::Actor::create("frontend", platform.frontend, FrontendActor(shared.entry, shared));
@@ -521,6 +533,8 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
     }
   }
   energy.measured_over_s = engine_end;
+  for (const auto& c : cpus.cpus)
+    if (c.priced()) energy.cpu_joules += sg_host_get_consumed_energy(c.host);
 
   // Requests still held by a replica or moving between replicas are in flight.
   for (auto& rt : replicas) {
@@ -602,6 +616,13 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
   for (const auto& p : prepared)
     for (const auto* h : p.hosts)
       if (const auto it = rack_of.find(h); it != rack_of.end()) used_by_rack[*it->second] += 1;
+  // The CPUs by the energy plugin's model on their busy core-seconds (same reason as above).
+  std::vector<double> busy_seconds;
+  for (const auto& rt : replicas) busy_seconds.push_back(rt->busy_seconds);
+  std::map<std::string, AcceleratorDraw> measured_cpus;
+  for (const auto& [m, d] : cpu_draw(cpus, busy_seconds, sessions ? sessions->tool_core_seconds() : std::map<const simgrid::s4u::Host*, double>{},
+                                     engine_end))
+    measured_cpus[m] = {d.count, d.average_w, d.peak_w};
   result.power = power_breakdown(
       inventory, draw, result.summary.gpu_busy_fraction,
       [&catalog](const std::string& name) -> std::optional<DeviceSpec> {
@@ -611,7 +632,7 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
           return std::nullopt;  // left at 0 W with a note
         }
       },
-      used_by_rack);
+      used_by_rack, std::optional(measured_cpus));
   InvariantInputs inv;
   inv.tokens_emitted = 0;
   for (auto& rt : replicas) {

@@ -22,7 +22,8 @@ std::string weaker(const std::string& a, const std::string& b) {
 
 PowerBreakdown power_breakdown(const PlatformInventory& inv, const std::map<std::string, AcceleratorDraw>& accelerators,
                                double load, const std::function<std::optional<DeviceSpec>(const std::string&)>& device,
-                               const std::map<std::string, double>& used_by_rack) {
+                               const std::map<std::string, double>& used_by_rack,
+                               const std::optional<std::map<std::string, AcceleratorDraw>>& measured_cpus) {
   PowerBreakdown b;
   double used = 0;
   for (const auto& [m, a] : accelerators) used += a.count;
@@ -66,7 +67,21 @@ PowerBreakdown power_breakdown(const PlatformInventory& inv, const std::map<std:
   };
   auto shared = [&](long platform_count) { return static_cast<double>(platform_count) * b.share; };
   std::map<std::string, double> cpus;  // model -> CPUs attributed
-  for (const auto& [rack, models] : inv.cpus_by_rack) {
+  if (measured_cpus) {
+    for (const auto& [m, d] : *measured_cpus) {
+      const auto spec = m.empty() ? std::nullopt : device(m);
+      if (!spec || !spec->power.max || !spec->power.idle) {
+        device_line("cpus", m, d.count);  // notes the missing figures, 0 W
+        continue;
+      }
+      b.items.push_back({"cpus", m, d.count, d.average_w, d.peak_w,
+                         "SimGrid energy plugin on the CPU hosts: power.idle + busy cores / cores x (power.max - "
+                         "power.idle), busy cores = serving.host_cores_per_device per device of a working replica "
+                         "+ running tool calls; peak: power.max x count",
+                         weaker(spec->power.idle->mark, spec->power.max->mark), catalog_ref(m, "power.idle, power.max, cores")});
+    }
+  }
+  for (const auto& [rack, models] : measured_cpus ? decltype(inv.cpus_by_rack){} : inv.cpus_by_rack) {
     double share = b.share;
     const auto in_rack = inv.accelerators_by_rack.find(rack);
     if (!used_by_rack.empty() && !rack.empty() && in_rack != inv.accelerators_by_rack.end() && in_rack->second > 0) {

@@ -68,9 +68,12 @@ struct AcceleratorDraw {
 // accelerators, or with `used_by_rack` empty, by `share`. Power conversion loses
 // load x (1/efficiency - 1) on every other class, with the efficiency of the racks' power shelves
 // weighted by the accelerators in use in each rack (all accelerators when `used_by_rack` is empty).
+// `measured_cpus`, when given, replaces that estimate: the CPUs in the run's scope by model, with
+// the energy plugin's draw from the work the run put on them (sim/serving/host_cpus.hpp).
 PowerBreakdown power_breakdown(const PlatformInventory& inventory,
                                const std::map<std::string, AcceleratorDraw>& accelerators, double load,
                                const std::function<std::optional<DeviceSpec>(const std::string&)>& device,
-                               const std::map<std::string, double>& used_by_rack = {});
+                               const std::map<std::string, double>& used_by_rack = {},
+                               const std::optional<std::map<std::string, AcceleratorDraw>>& measured_cpus = std::nullopt);
 
 }  // namespace tokenfab

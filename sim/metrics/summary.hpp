@@ -31,6 +31,7 @@ struct EnergyFigures {
   double joules_per_output_token = 0;
   double joules_per_token = 0;   // per input + output token
   double output_tokens_per_s_per_mw = 0;  // output tokens/s per MW of average device power
+  double cpu_joules = 0;         // host CPUs in the run's scope (sim/serving/host_cpus.hpp), same plugin
 };
 
 // One service tier's share of the run (tiers with at least one arrival). A request meets its

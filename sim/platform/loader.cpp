@@ -45,14 +45,15 @@ class TempFile {
 };
 
 // SimGrid's host energy plugin reads a host's watts when the platform is sealed, and the loader
-// seals it (routes are asked for before the run starts): accelerators whose platform file gives
-// no watts get their catalog idle and maximum power first, as the run would give them.
+// seals it (routes are asked for before the run starts): accelerators and CPUs whose platform file
+// gives no watts get their catalog idle and maximum power first, as the run would give them.
 void give_catalog_watts(simgrid::s4u::Engine& engine, const Catalog& catalog) {
   std::map<std::string, std::optional<PowerSpec>> power;
   for (auto* h : engine.get_all_hosts()) {
     const char* role = h->get_property("tokenfab:role");
     const char* device = h->get_property("tokenfab:device");
-    if (!role || std::string(role) != "gpu" || !device || h->get_property("wattage_per_state")) continue;
+    const bool powered = role && (std::string(role) == "gpu" || std::string(role) == "cpu" || std::string(role) == "frontend");
+    if (!powered || !device || h->get_property("wattage_per_state")) continue;
     auto it = power.find(device);
     if (it == power.end()) {
       std::optional<PowerSpec> p;

@@ -82,6 +82,8 @@ void print_summary_table(std::ostream& out, const RunResult& run) {
   fmt::print(out, "  {:<28} {:>14.3f}\n", "GPU busy fraction", s.gpu_busy_fraction);
   fmt::print(out, "  {:<28} {:>14.1f}\n", "device power, average (kW)", s.energy.average_power_w / 1e3);
   fmt::print(out, "  {:<28} {:>14.3f}\n", "device J per output token", s.energy.joules_per_output_token);
+  if (s.energy.cpu_joules > 0 && s.energy.measured_over_s > 0)
+    fmt::print(out, "  {:<28} {:>14.1f}\n", "host CPU power, avg (kW)", s.energy.cpu_joules / s.energy.measured_over_s / 1e3);
   fmt::print(out, "\n  {:<12} {:>10} {:>10} {:>10} {:>10}\n", "latency (ms)", "mean", "p50", "p90", "p99");
   for (const auto& [name, d] : {std::pair<const char*, const Distribution&>{"TTFT", s.ttft},
                                 {"TPOT", s.tpot},
@@ -139,7 +141,8 @@ std::string summary_json(const RunResult& run) {
                  {"average_power_w", e.average_power_w},
                  {"joules_per_output_token", e.joules_per_output_token},
                  {"joules_per_token", e.joules_per_token},
-                 {"output_tokens_per_s_per_mw", e.output_tokens_per_s_per_mw}};
+                 {"output_tokens_per_s_per_mw", e.output_tokens_per_s_per_mw},
+                 {"cpu_joules", e.cpu_joules}};
   // Present only for trace workloads and tiered workloads (docs/outputs.md).
   if (s.workload.trace) {
     const WorkloadCounters& w = s.workload;

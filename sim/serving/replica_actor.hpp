@@ -34,6 +34,7 @@
 #include "sim/serving/decode_router.hpp"
 #include "sim/serving/kv_stream.hpp"
 #include "sim/platform/platform.hpp"
+#include "sim/serving/host_cpus.hpp"
 
 namespace tokenfab {
 
@@ -106,6 +107,7 @@ struct ReplicaRuntime {
   ReplicaRole role;
   int feed_index = -1;                     // among the replicas that take arrivals
   std::vector<simgrid::s4u::Host*> hosts;  // its devices; the actor runs on hosts[0]
+  std::vector<CpuShare> cpu_load;          // host CPUs its serving processes keep busy while it works
   std::unique_ptr<PerfModel> perf;
   BatchScheduler scheduler;
   simgrid::s4u::SemaphorePtr wakeup;  // released when work arrives while it waits

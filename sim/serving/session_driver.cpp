@@ -4,6 +4,7 @@
 
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
+#include <simgrid/s4u/Exec.hpp>
 
 #include "sim/serving/replica_actor.hpp"
 
@@ -13,14 +14,29 @@ namespace tokenfab {
 class ToolCallActor {
  public:
   ToolCallActor(SessionDriver& driver, Request next, double start, double tool, double think, double bound,
-                simgrid::s4u::SemaphorePtr core)
-      : driver_(driver), next_(std::move(next)), start_(start), tool_(tool), think_(think), bound_(bound), core_(std::move(core)) {}
+                simgrid::s4u::SemaphorePtr core, double core_fraction)
+      : driver_(driver), next_(std::move(next)), start_(start), tool_(tool), think_(think), bound_(bound),
+        core_(std::move(core)), core_fraction_(core_fraction) {}
   void operator()() {
     namespace s4u = simgrid::s4u;
     if (start_ > s4u::Engine::get_clock()) s4u::this_actor::sleep_until(start_);
-    if (core_) core_->acquire();  // waits for a free core of the host
-    s4u::this_actor::sleep_for(tool_);
-    if (core_) core_->release();
+    if (core_) {
+      core_->acquire();  // waits for a free core of the host
+      // The call keeps its core busy (for the host's energy); its duration is the trace's, so the
+      // execution is bounded to one core and whatever a rounding error leaves of it is cancelled.
+      s4u::ExecPtr work;
+      if (core_fraction_ > 0) {
+        s4u::Host* host = s4u::this_actor::get_host();
+        const double rate = core_fraction_ * host->get_speed();
+        work = s4u::Exec::init()->set_flops_amount(tool_ * rate)->set_bound(rate)->set_host(host)->start();
+      }
+      s4u::this_actor::sleep_for(tool_);
+      if (work && !work->test()) work->cancel();
+      driver_.tool_core_seconds_[s4u::this_actor::get_host()] += tool_;
+      core_->release();
+    } else {
+      s4u::this_actor::sleep_for(tool_);
+    }
     driver_.figures_.tool_seconds += s4u::Engine::get_clock() - start_;
     driver_.figures_.tool_calls_finished += 1;
     s4u::this_actor::sleep_for(think_);
@@ -32,6 +48,7 @@ class ToolCallActor {
   Request next_;
   double start_, tool_, think_, bound_;
   simgrid::s4u::SemaphorePtr core_;  // the host's free cores (null: a pure delay)
+  double core_fraction_;             // one core's share of the host's speed
 };
 
 SessionDriver::SessionDriver(SessionPlan plan, std::vector<ToolHost> tool_hosts, RunShared& shared, double stop)
@@ -67,13 +84,15 @@ void SessionDriver::on_finished(const RequestRecord& record) {
   pending_.insert(bound);
   simgrid::s4u::Host* host = shared_.entry.front()->hosts.front();  // where a pure delay waits
   simgrid::s4u::SemaphorePtr core;
+  double fraction = 0;
   if (!tool_hosts_.empty()) {
     const std::size_t k = r.session % tool_hosts_.size();
     host = tool_hosts_[k].host;
     core = free_cores_[k];
+    fraction = tool_hosts_[k].core_fraction;
   }
   simgrid::s4u::Actor::create("tool" + std::to_string(r.session) + "." + std::to_string(r.turn), host,
-                              ToolCallActor(*this, std::move(*next), record.completion, tool, think, bound, core));
+                              ToolCallActor(*this, std::move(*next), record.completion, tool, think, bound, core, fraction));
 }
 
 void SessionDriver::arrive(Request next, double bound) {

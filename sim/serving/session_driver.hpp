@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <set>
 #include <vector>
 
@@ -24,7 +25,8 @@ struct RunShared;
 // A CPU host that runs tool calls, one per core at a time.
 struct ToolHost {
   simgrid::s4u::Host* host = nullptr;
-  int cores = 1;
+  int cores = 1;               // cores tool calls may use at once
+  double core_fraction = 0;    // one core's share of the host's speed, run while a call holds it
 };
 
 class SessionDriver {
@@ -43,6 +45,8 @@ class SessionDriver {
   void wait_until_all_closed();
   const SessionFigures& figures() const { return figures_; }
   bool tool_calls_on_hosts() const { return !tool_hosts_.empty(); }
+  // Seconds tool calls held a core, by host (for the CPUs' energy).
+  const std::map<const simgrid::s4u::Host*, double>& tool_core_seconds() const { return tool_core_seconds_; }
   bool sticky() const { return plan_.config().sticky; }
 
  private:
@@ -61,6 +65,7 @@ class SessionDriver {
   simgrid::s4u::SemaphorePtr all_closed_;  // released when open_ drops to 0
   bool frontend_waiting_ = false;
   SessionFigures figures_;
+  std::map<const simgrid::s4u::Host*, double> tool_core_seconds_;
 };
 
 }  // namespace tokenfab

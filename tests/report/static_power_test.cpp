@@ -113,7 +113,12 @@ TEST(StaticPower, EveryClassIsTheInventoryAtCatalogWatts) {
   EXPECT_DOUBLE_EQ(p["accelerator_share"].get<double>(), 1.0);  // all 16 GPUs serve
   // CPUs: 2 racks x 4 Vera; NICs: one ConnectX-9 per GPU, one for the frontend and one per
   // storage node; storage: 2 drives; DPUs: 1 BlueField-4.
-  EXPECT_NEAR(cls(s, "cpus"), load_following("vera", 8), 1e-6);
+  // CPUs (sim/serving/host_cpus.hpp): idle, plus one of 88 cores per working GPU.
+  const DeviceSpec vera = catalog.device("vera");
+  EXPECT_DOUBLE_EQ(item(s, "cpus", "vera")["count"].get<double>(), 8);
+  EXPECT_NEAR(cls(s, "cpus"),
+              8 * vera.power.idle->value + (vera.power.max->value - vera.power.idle->value) * 16 * busy / vera.cores->value,
+              1e-6);
   EXPECT_NEAR(cls(s, "cpus", "peak_w"), 8 * catalog.device("vera").power.max->value, 1e-6);
   EXPECT_NEAR(cls(s, "dpus"), load_following("bluefield-4", 1), 1e-6);
   EXPECT_NEAR(cls(s, "storage"), load_following("nvme-gen5-15tb", 2), 1e-6);
