@@ -9,24 +9,10 @@
 #include <simgrid/s4u/Host.hpp>
 
 #include "sim/platform/platform.hpp"  // natural_less
+#include "sim/platform/host_roles.hpp"
 
 namespace tokenfab {
 namespace {
-
-std::string prop(const simgrid::s4u::Host* h, const char* key) {
-  const char* v = h->get_property(key);
-  return v ? v : "";
-}
-
-bool is_cpu(const simgrid::s4u::Host* h) {
-  const std::string role = prop(h, "tokenfab:role");
-  return role == "cpu" || role == "frontend";
-}
-
-bool is_device(const simgrid::s4u::Host* h) {
-  const std::string role = prop(h, "tokenfab:role");
-  return role == "gpu" || role == "lpu";
-}
 
 bool by_name(const simgrid::s4u::Host* a, const simgrid::s4u::Host* b) {
   return natural_less(a->get_name(), b->get_name());
@@ -35,7 +21,7 @@ bool by_name(const simgrid::s4u::Host* a, const simgrid::s4u::Host* b) {
 HostCpu describe(simgrid::s4u::Host* h, const Catalog& catalog) {
   HostCpu c;
   c.host = h;
-  c.model = prop(h, "tokenfab:device");
+  c.model = host_prop(h, "tokenfab:device");
   c.cores = std::max(1, h->get_core_count());
   if (c.model.empty()) return c;
   const auto names = catalog.device_names();
@@ -50,7 +36,7 @@ HostCpu describe(simgrid::s4u::Host* h, const Catalog& catalog) {
 // Watts the platform file gives the energy plugin itself (first pstate, "idle:max" or
 // "idle:one core:all cores"), which win over the catalog's.
 void platform_watts(HostCpu& c) {
-  const std::string w = prop(c.host, "wattage_per_state");
+  const std::string w = host_prop(c.host, "wattage_per_state");
   if (w.empty()) return;
   std::vector<double> v;
   std::size_t start = 0;
@@ -83,8 +69,8 @@ HostCpuPlan plan_host_cpus(const simgrid::s4u::Engine& engine, const Catalog& ca
   // Each rack's CPUs by name and devices by name (the generator numbers both in order).
   std::map<std::string, std::vector<simgrid::s4u::Host*>> rack_cpus, rack_devices;
   for (auto* h : engine.get_all_hosts()) {
-    if (is_cpu(h)) rack_cpus[prop(h, "tokenfab:rack")].push_back(h);
-    if (is_device(h)) rack_devices[prop(h, "tokenfab:rack")].push_back(h);
+    if (is_cpu_host(h)) rack_cpus[host_prop(h, "tokenfab:rack")].push_back(h);
+    if (is_device_host(h)) rack_devices[host_prop(h, "tokenfab:rack")].push_back(h);
   }
   for (auto& [rack, v] : rack_cpus) std::sort(v.begin(), v.end(), by_name);
   for (auto& [rack, v] : rack_devices) std::sort(v.begin(), v.end(), by_name);
@@ -94,7 +80,7 @@ HostCpuPlan plan_host_cpus(const simgrid::s4u::Engine& engine, const Catalog& ca
   // routes: a hand-written platform may lack a device-CPU route, and SimGrid cannot answer that
   // without crashing. A rack without CPU hosts leaves its devices without one.
   auto cpu_of = [&](simgrid::s4u::Host* device) -> simgrid::s4u::Host* {
-    const std::string rack = prop(device, "tokenfab:rack");
+    const std::string rack = host_prop(device, "tokenfab:rack");
     const auto cpus = rack_cpus.find(rack);
     if (cpus == rack_cpus.end() || cpus->second.empty()) return nullptr;
     const auto& devices = rack_devices[rack];
@@ -124,7 +110,7 @@ HostCpuPlan plan_host_cpus(const simgrid::s4u::Engine& engine, const Catalog& ca
     }
   }
   for (auto* h : also)
-    if (h && is_cpu(h)) add(h);  // a frontend that is a GPU is no CPU
+    if (h && is_cpu_host(h)) add(h);  // a frontend that is a GPU is no CPU
   plan.replica_load.resize(replica_hosts.size());
   for (std::size_t r = 0; r < replica_hosts.size(); ++r) {
     for (const auto& [k, cores] : engine_cores[r]) {

@@ -8,30 +8,16 @@
 #include "models/core/config_error.hpp"
 #include "models/core/units.hpp"
 #include "sim/platform/platform.hpp"
+#include "sim/platform/host_roles.hpp"
 
 namespace tokenfab {
 namespace {
 
-std::string prop(const simgrid::s4u::Host* h, const char* key) {
-  const char* v = h->get_property(key);
-  return v ? v : "";
-}
-
-bool is_cpu(const simgrid::s4u::Host* h) {
-  const std::string role = prop(h, "tokenfab:role");
-  return role == "cpu" || role == "frontend";
-}
-
-bool is_device(const simgrid::s4u::Host* h) {
-  const std::string role = prop(h, "tokenfab:role");
-  return role == "gpu" || role == "lpu";
-}
-
 // The CPU a device hangs off: one link away (its C2C or PCIe link), same rack.
 simgrid::s4u::Host* cpu_of(const std::vector<simgrid::s4u::Host*>& cpus, simgrid::s4u::Host* device) {
-  const std::string rack = prop(device, "tokenfab:rack");
+  const std::string rack = host_prop(device, "tokenfab:rack");
   for (auto* c : cpus) {
-    if (!rack.empty() && prop(c, "tokenfab:rack") != rack) continue;
+    if (!rack.empty() && host_prop(c, "tokenfab:rack") != rack) continue;
     if (path_between(device, c).links == 1) return c;
   }
   return nullptr;
@@ -44,9 +30,9 @@ HostTiers host_tiers(const simgrid::s4u::Engine& engine, const Catalog& catalog,
   HostTiers out;
   std::vector<simgrid::s4u::Host*> cpus, storage, devices;
   for (auto* h : engine.get_all_hosts()) {
-    if (is_cpu(h)) cpus.push_back(h);
-    if (is_device(h)) devices.push_back(h);
-    if (prop(h, "tokenfab:role") == "storage") storage.push_back(h);
+    if (is_cpu_host(h)) cpus.push_back(h);
+    if (is_device_host(h)) devices.push_back(h);
+    if (host_prop(h, "tokenfab:role") == "storage") storage.push_back(h);
   }
   auto by_name = [](const simgrid::s4u::Host* a, const simgrid::s4u::Host* b) {
     return natural_less(a->get_name(), b->get_name());
@@ -71,10 +57,10 @@ HostTiers host_tiers(const simgrid::s4u::Engine& engine, const Catalog& catalog,
       const PathInfo link = path_between(d, cpu);
       double bandwidth = link.bandwidth;
       std::optional<DeviceSpec> spec;
-      if (!prop(cpu, "tokenfab:device").empty()) spec = catalog.device(prop(cpu, "tokenfab:device"));
+      if (!host_prop(cpu, "tokenfab:device").empty()) spec = catalog.device(host_prop(cpu, "tokenfab:device"));
       int sharing = 0;
       for (auto* other : devices)
-        if (prop(other, "tokenfab:rack") == prop(cpu, "tokenfab:rack") && path_between(other, cpu).links == 1) ++sharing;
+        if (host_prop(other, "tokenfab:rack") == host_prop(cpu, "tokenfab:rack") && path_between(other, cpu).links == 1) ++sharing;
       sharing = std::max(sharing, 1);
       if (spec && spec->memory.bandwidth) bandwidth = std::min(bandwidth, spec->memory.bandwidth->value / sharing);
       worst_seconds = std::max(worst_seconds, req.kv_bytes_per_token_per_device / bandwidth);
