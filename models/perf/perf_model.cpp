@@ -34,6 +34,9 @@ std::optional<std::string> setup_problem(const ReplicaSetup& s) {
   const auto& m = s.model;
   if (s.tp < 1 || s.pp < 1 || s.ep < 1 || s.dp < 1) return "tp, pp, ep and dp must each be at least 1";
   if (s.pp > m.layers) return fmt::format("pp {} exceeds the {} layers of {}", s.pp, m.layers, m.name);
+  // Tensor parallelism splits attention by whole heads (as vLLM, SGLang and TensorRT-LLM require).
+  if (m.attention.heads > 0 && m.attention.heads % s.tp != 0)
+    return fmt::format("tp {} does not divide the {} attention heads of {}", s.tp, m.attention.heads, m.name);
   if (s.ep > 1 && !m.moe) return fmt::format("ep {} needs a mixture-of-experts model; {} is dense", s.ep, m.name);
   if (s.group_size() % s.ep != 0)
     return fmt::format("ep {} does not divide the tp*dp = {} devices of a pipeline stage", s.ep, s.group_size());

@@ -275,6 +275,10 @@ TEST(RooflineInvariants, BadParallelismIsRefused) {
   dense.ep = 8;
   EXPECT_TRUE(setup_problem(dense).has_value());
   EXPECT_THROW(RooflineModel{dense}, std::invalid_argument);
+  // TP splits attention by whole heads: 64 heads over 3 devices is refused, over 8 is not.
+  ReplicaSetup three = setup("llama-3.1-70b", "h100-sxm", 3);
+  EXPECT_EQ(setup_problem(three).value_or(""), "tp 3 does not divide the 64 attention heads of llama-3.1-70b");
+  EXPECT_FALSE(setup_problem(setup("llama-3.1-70b", "h100-sxm", 8)).has_value());
 }
 
 }  // namespace
