@@ -84,7 +84,8 @@ PodPower pod_power(const RunResult& run) {
   PodPower p;
   p.source =
       "IT power: accelerators at idle + busy share x (max - idle) (SimGrid's host energy model) on average and "
-      "catalog power.max at peak; CPUs, "
+      "catalog power.max at peak; the run's host CPUs the same way on their busy cores (serving processes and "
+      "tool calls); "
       "scale-up switches, NICs, switches, optics, DPUs, drives and rack fans of the platform inventory at catalog "
       "watts (load-following parts between power.idle and power.max by the accelerators' busy fraction; switches "
       "and optics constant), attributed by the share of the platform's accelerators the replicas use (rack "
