@@ -8,6 +8,7 @@
 
 #include <sstream>
 
+#include "tests/support/test_platforms.hpp"
 #include "tests/support/test_support.hpp"
 
 namespace tokenfab {
@@ -48,33 +49,7 @@ TEST(OffloadTiers, AnEmptyTierIsSkipped) {
 
 // One rack of 8 Rubin packages with Vera CPUs (1.5 TB LPDDR5X each, 2 packages per CPU), a
 // Spectrum-X fabric and two BlueField-4 storage nodes of two NVMe drives.
-std::string platform_spec() {
-  return R"(name: vr-mini
-description: 8 Rubin, 4 Vera, 2 BlueField-4 storage nodes
-racks:
-  - kind: vr
-    count: 1
-    accelerator: rubin
-    per_rack: 8
-    scale_up: {kind: nvlink, domain: 8, link_latency: 0.25us}
-    cpus:
-      model: vera
-      per_rack: 4
-      accelerators_per_cpu: 2
-      link: {kind: c2c, bandwidth: 900GBps, latency: 0.5us}
-    nic: {model: connectx-9}
-scale_out:
-  topology: fat-tree
-  switch: spectrum-x-sn5600
-  oversubscription: 1
-  switch_latency: 0.6us
-  cable_latency: 0.05us
-  nic_latency: 0.5us
-  transceiver_power: 16W
-storage: {nodes: 2, dpu: bluefield-4, drive: nvme-gen5-15tb, drives_per_node: 2}
-frontend: {host: cpu0}
-)";
-}
+std::string platform_spec() { return test::vera_rubin_spec("vr-mini", 1, 2, "host: cpu0"); }
 
 // Request i reuses system prompt i % 20 (3 blocks of 512 tokens) and adds one block of its own:
 // between two uses of a prompt, 19 requests insert 76 blocks, more than the 8-block HBM cache.

@@ -10,6 +10,7 @@
 
 #include <sstream>
 
+#include "tests/support/test_platforms.hpp"
 #include "tests/support/test_support.hpp"
 
 namespace tokenfab {
@@ -76,33 +77,7 @@ TEST(StorageFailure, NoStorageHitIsPlannedInsideTheWindow) {
 
 // One rack of 8 Rubin with Vera CPUs and two BlueField-4 storage nodes (storage0, storage1), as
 // in offload_tiers_test.cpp.
-std::string platform_spec() {
-  return R"(name: vr-mini
-description: 8 Rubin, 4 Vera, 2 BlueField-4 storage nodes
-racks:
-  - kind: vr
-    count: 1
-    accelerator: rubin
-    per_rack: 8
-    scale_up: {kind: nvlink, domain: 8, link_latency: 0.25us}
-    cpus:
-      model: vera
-      per_rack: 4
-      accelerators_per_cpu: 2
-      link: {kind: c2c, bandwidth: 900GBps, latency: 0.5us}
-    nic: {model: connectx-9}
-scale_out:
-  topology: fat-tree
-  switch: spectrum-x-sn5600
-  oversubscription: 1
-  switch_latency: 0.6us
-  cable_latency: 0.05us
-  nic_latency: 0.5us
-  transceiver_power: 16W
-storage: {nodes: 2, dpu: bluefield-4, drive: nvme-gen5-15tb, drives_per_node: 2}
-frontend: {host: cpu0}
-)";
-}
+std::string platform_spec() { return test::vera_rubin_spec("vr-mini", 1, 2, "host: cpu0"); }
 
 // Request i reuses system prompt i % 20 (3 blocks of 512 tokens) and adds one of its own, every
 // 0.5 s: the 8-block HBM cache and the 7-block CPU tier pass the prompts on to storage, where

@@ -15,6 +15,7 @@
 #include "models/catalog.hpp"
 #include "sim/platform/loader.hpp"
 #include "sim/platform/platform.hpp"
+#include "tests/support/test_platforms.hpp"
 #include "tests/support/test_support.hpp"
 
 namespace tokenfab {
@@ -22,34 +23,7 @@ namespace {
 
 // `racks` racks of 8 Rubin packages (one TP=8 replica each) and `nodes` BlueField-4 storage nodes
 // of two NVMe drives, on a non-blocking Spectrum-X fabric.
-std::string platform_spec(int racks, int nodes) {
-  return fmt::format(R"(name: vr-storage
-description: {} x 8 Rubin, {} BlueField-4 storage nodes
-racks:
-  - kind: vr
-    count: {}
-    accelerator: rubin
-    per_rack: 8
-    scale_up: {{kind: nvlink, domain: 8, link_latency: 0.25us}}
-    cpus:
-      model: vera
-      per_rack: 4
-      accelerators_per_cpu: 2
-      link: {{kind: c2c, bandwidth: 900GBps, latency: 0.5us}}
-    nic: {{model: connectx-9}}
-scale_out:
-  topology: fat-tree
-  switch: spectrum-x-sn5600
-  oversubscription: 1
-  switch_latency: 0.6us
-  cable_latency: 0.05us
-  nic_latency: 0.5us
-  transceiver_power: 16W
-storage: {{nodes: {}, dpu: bluefield-4, drive: nvme-gen5-15tb, drives_per_node: 2}}
-frontend: {{nic: connectx-9}}
-)",
-                     racks, nodes, racks, nodes);
-}
+std::string platform_spec(int racks, int nodes) { return test::vera_rubin_spec("vr-storage", racks, nodes, "nic: connectx-9"); }
 
 std::string row(double t, std::vector<int> hashes) {
   std::string ids;

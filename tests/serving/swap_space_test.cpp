@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/test_platforms.hpp"
 #include "tests/support/test_support.hpp"
 
 namespace tokenfab {
@@ -102,32 +103,7 @@ TEST(SwapSpace, PartialRoomSwapsWhatFitsAndRecomputesTheRest) {
 }
 
 // One rack of 8 Rubin packages with Vera CPUs (1.5 TB LPDDR5X each, catalog), 2 packages per CPU.
-std::string vera_platform() {
-  return R"(name: vr-swap
-description: 8 Rubin, 4 Vera
-racks:
-  - kind: vr
-    count: 1
-    accelerator: rubin
-    per_rack: 8
-    scale_up: {kind: nvlink, domain: 8, link_latency: 0.25us}
-    cpus:
-      model: vera
-      per_rack: 4
-      accelerators_per_cpu: 2
-      link: {kind: c2c, bandwidth: 900GBps, latency: 0.5us}
-    nic: {model: connectx-9}
-scale_out:
-  topology: fat-tree
-  switch: spectrum-x-sn5600
-  oversubscription: 1
-  switch_latency: 0.6us
-  cable_latency: 0.05us
-  nic_latency: 0.5us
-  transceiver_power: 16W
-frontend: {host: cpu0}
-)";
-}
+std::string vera_platform() { return test::vera_rubin_spec("vr-swap", 1, 0, "host: cpu0"); }
 
 struct CliRun {
   int exit_code = 0;

@@ -46,4 +46,34 @@ std::string two_racks(int per_rack, const std::string& nic, const std::string& u
 }
 
 
+std::string vera_rubin_spec(const std::string& name, int racks, int storage_nodes, const std::string& frontend) {
+  std::string spec = fmt::format(R"(name: {}
+description: {} x 8 Rubin, {} BlueField-4 storage nodes
+racks:
+  - kind: vr
+    count: {}
+    accelerator: rubin
+    per_rack: 8
+    scale_up: {{kind: nvlink, domain: 8, link_latency: 0.25us}}
+    cpus:
+      model: vera
+      per_rack: 4
+      accelerators_per_cpu: 2
+      link: {{kind: c2c, bandwidth: 900GBps, latency: 0.5us}}
+    nic: {{model: connectx-9}}
+scale_out:
+  topology: fat-tree
+  switch: spectrum-x-sn5600
+  oversubscription: 1
+  switch_latency: 0.6us
+  cable_latency: 0.05us
+  nic_latency: 0.5us
+  transceiver_power: 16W
+)",
+                                 name, racks, storage_nodes, racks);
+  if (storage_nodes > 0)
+    spec += fmt::format("storage: {{nodes: {}, dpu: bluefield-4, drive: nvme-gen5-15tb, drives_per_node: 2}}\n", storage_nodes);
+  return spec + "frontend: {" + frontend + "}\n";
+}
+
 }  // namespace tokenfab::test

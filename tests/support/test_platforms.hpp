@@ -10,4 +10,10 @@ namespace tokenfab::test {
 // Hosts gpu0..gpuN-1, racks r0 and r1, domains nvl0 and nvl1, a frontend host "fe".
 std::string two_racks(int per_rack, const std::string& nic, const std::string& uplink);
 
+// A platform spec (YAML) of `racks` Vera Rubin racks of 8 Rubin packages (one NVLink domain each)
+// with 4 Vera CPUs (2 packages per CPU over 900 GB/s C2C), ConnectX-9 NICs on a non-blocking
+// Spectrum-X fat tree, and `storage_nodes` BlueField-4 storage nodes of two NVMe drives (none when
+// 0). `frontend` is the spec's frontend entry, e.g. "host: cpu0" or "nic: connectx-9".
+std::string vera_rubin_spec(const std::string& name, int racks, int storage_nodes, const std::string& frontend);
+
 }  // namespace tokenfab::test
