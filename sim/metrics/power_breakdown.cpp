@@ -81,7 +81,8 @@ PowerBreakdown power_breakdown(const PlatformInventory& inv, const std::map<std:
                          weaker(spec->power.idle->mark, spec->power.max->mark), catalog_ref(m, "power.idle, power.max, cores")});
     }
   }
-  for (const auto& [rack, models] : measured_cpus ? decltype(inv.cpus_by_rack){} : inv.cpus_by_rack) {
+  static const decltype(inv.cpus_by_rack) kMeasuredInstead;  // measured CPUs replace the estimate
+  for (const auto& [rack, models] : measured_cpus ? kMeasuredInstead : inv.cpus_by_rack) {
     double share = b.share;
     const auto in_rack = inv.accelerators_by_rack.find(rack);
     if (!used_by_rack.empty() && !rack.empty() && in_rack != inv.accelerators_by_rack.end() && in_rack->second > 0) {

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 #include <simgrid/s4u/Engine.hpp>
+#include <simgrid/s4u/Exec.hpp>
 #include <simgrid/s4u/Host.hpp>
 
 #include "sim/platform/platform.hpp"  // natural_less
@@ -18,14 +19,13 @@ bool by_name(const simgrid::s4u::Host* a, const simgrid::s4u::Host* b) {
   return natural_less(a->get_name(), b->get_name());
 }
 
-HostCpu describe(simgrid::s4u::Host* h, const Catalog& catalog) {
+HostCpu describe(simgrid::s4u::Host* h, const Catalog& catalog, const std::vector<std::string>& known) {
   HostCpu c;
   c.host = h;
   c.model = host_prop(h, "tokenfab:device");
   c.cores = std::max(1, h->get_core_count());
   if (c.model.empty()) return c;
-  const auto names = catalog.device_names();
-  if (std::find(names.begin(), names.end(), c.model) == names.end()) return c;  // priced at 0 W, noted
+  if (std::find(known.begin(), known.end(), c.model) == known.end()) return c;  // priced at 0 W, noted
   const DeviceSpec spec = catalog.device(c.model);
   if (c.cores == 1 && spec.cores) c.cores = std::max(1, static_cast<int>(spec.cores->value));
   if (spec.power.idle) c.idle_w = spec.power.idle->value;
@@ -90,11 +90,12 @@ HostCpuPlan plan_host_cpus(const simgrid::s4u::Engine& engine, const Catalog& ca
   };
 
   HostCpuPlan plan;
+  const std::vector<std::string> known = catalog.device_names();
   std::map<simgrid::s4u::Host*, std::size_t> index;
   auto add = [&](simgrid::s4u::Host* h) {
     if (const auto it = index.find(h); it != index.end()) return it->second;
     index[h] = plan.cpus.size();
-    plan.cpus.push_back(describe(h, catalog));
+    plan.cpus.push_back(describe(h, catalog, known));
     platform_watts(plan.cpus.back());
     return plan.cpus.size() - 1;
   };
@@ -121,6 +122,15 @@ HostCpuPlan plan_host_cpus(const simgrid::s4u::Engine& engine, const Catalog& ca
   }
   std::sort(plan.cpus.begin(), plan.cpus.end(), [](const HostCpu& a, const HostCpu& b) { return by_name(a.host, b.host); });
   return plan;
+}
+
+simgrid::s4u::ExecPtr start_share(simgrid::s4u::Host* host, double fraction, double seconds) {
+  const double rate = fraction * host->get_speed();
+  return simgrid::s4u::Exec::init()->set_flops_amount(seconds * rate)->set_bound(rate)->set_host(host)->start();
+}
+
+void end_share(const simgrid::s4u::ExecPtr& work) {
+  if (work && !work->test()) work->cancel();
 }
 
 std::map<std::string, CpuDraw> cpu_draw(const HostCpuPlan& plan, const std::vector<double>& replica_busy_seconds,

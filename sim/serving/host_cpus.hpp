@@ -20,10 +20,7 @@
 
 #include "models/catalog.hpp"
 
-namespace simgrid::s4u {
-class Engine;
-class Host;
-}  // namespace simgrid::s4u
+#include <simgrid/forward.h>
 
 namespace tokenfab {
 
@@ -62,6 +59,12 @@ HostCpuPlan plan_host_cpus(const simgrid::s4u::Engine& engine, const Catalog& ca
 // host). Equals the plugin's integration (tests/engine/cpu_energy_test.cpp) without depending on
 // how fast-forward cut the busy time into activities. CPUs without catalog watts are counted with
 // 0 W (model "" when the host names none).
+// Keeps `fraction` of `host`'s speed busy for `seconds` from now (a bounded execution, which the
+// energy plugin sees); end_share cancels whatever a rounding error leaves of it, so that the
+// caller's own clock stays authoritative and the CPU work never delays it.
+simgrid::s4u::ExecPtr start_share(simgrid::s4u::Host* host, double fraction, double seconds);
+void end_share(const simgrid::s4u::ExecPtr& work);
+
 struct CpuDraw {
   double count = 0;
   double average_w = 0;

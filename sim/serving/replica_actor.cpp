@@ -198,10 +198,7 @@ void ReplicaActor::busy_until(double until) {
     // leaves of them when the devices finish is cancelled.
     std::vector<simgrid::s4u::ExecPtr> cpu;
     cpu.reserve(rt_.cpu_load.size());
-    for (const CpuShare& c : rt_.cpu_load) {
-      const double rate = c.fraction * c.host->get_speed();
-      cpu.push_back(simgrid::s4u::Exec::init()->set_flops_amount(span * rate)->set_bound(rate)->set_host(c.host)->start());
-    }
+    for (const CpuShare& c : rt_.cpu_load) cpu.push_back(start_share(c.host, c.fraction, span));
     if (rt_.hosts.size() == 1) {
       simgrid::s4u::this_actor::execute(span * rt_.hosts.front()->get_speed());
     } else {
@@ -211,8 +208,7 @@ void ReplicaActor::busy_until(double until) {
         execs.push_back(simgrid::s4u::Exec::init()->set_flops_amount(span * h->get_speed())->set_host(h)->start());
       for (auto& e : execs) e->wait();
     }
-    for (auto& e : cpu)
-      if (!e->test()) e->cancel();
+    for (const auto& e : cpu) end_share(e);
   }
   // The replica clock is authoritative; land exactly on it (an execution may end a rounding
   // error early).

@@ -25,13 +25,9 @@ class ToolCallActor {
       // The call keeps its core busy (for the host's energy); its duration is the trace's, so the
       // execution is bounded to one core and whatever a rounding error leaves of it is cancelled.
       s4u::ExecPtr work;
-      if (core_fraction_ > 0) {
-        s4u::Host* host = s4u::this_actor::get_host();
-        const double rate = core_fraction_ * host->get_speed();
-        work = s4u::Exec::init()->set_flops_amount(tool_ * rate)->set_bound(rate)->set_host(host)->start();
-      }
+      if (core_fraction_ > 0) work = start_share(s4u::this_actor::get_host(), core_fraction_, tool_);
       s4u::this_actor::sleep_for(tool_);
-      if (work && !work->test()) work->cancel();
+      end_share(work);
       driver_.tool_core_seconds_[s4u::this_actor::get_host()] += tool_;
       core_->release();
     } else {
