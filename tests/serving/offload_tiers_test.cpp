@@ -51,22 +51,9 @@ TEST(OffloadTiers, AnEmptyTierIsSkipped) {
 // Spectrum-X fabric and two BlueField-4 storage nodes of two NVMe drives.
 std::string platform_spec() { return test::vera_rubin_spec("vr-mini", 1, 2, "host: cpu0"); }
 
-// Request i reuses system prompt i % 20 (3 blocks of 512 tokens) and adds one block of its own:
-// between two uses of a prompt, 19 requests insert 76 blocks, more than the 8-block HBM cache.
-std::string trace(int n) {
-  std::ostringstream out;
-  for (int i = 0; i < n; ++i) {
-    const int p = i % 20;
-    out << fmt::format(R"({{"timestamp": {}, "input_length": 2048, "output_length": 4, "hash_ids": [{}, {}, {}, {}]}})",
-                       i * 500, p * 10, p * 10 + 1, p * 10 + 2, 1000 + i)
-        << "\n";
-  }
-  return out.str();
-}
-
 nlohmann::json run(const std::string& tag, int n, const std::string& offload) {
   const std::string dir = test::temp_dir(tag);
-  test::write_file(dir + "/t.jsonl", trace(n));
+  test::write_file(dir + "/t.jsonl", test::prefix_reuse_trace(n));
   test::write_file(dir + "/vr-mini.yaml", platform_spec());
   const std::string text = fmt::format(
       "platform: vr-mini.yaml\nmodel: llama-3.1-70b\ndeployment: {{tp: 8}}\n"
@@ -111,7 +98,7 @@ TEST(OffloadTiers, LowerTiersCatchWhatHbmEvicts) {
 
 TEST(OffloadTiers, StorageNeedsStorageNodesAndOffloadNeedsTheHbmCache) {
   const std::string dir = test::temp_dir("no-storage");
-  test::write_file(dir + "/t.jsonl", trace(4));
+  test::write_file(dir + "/t.jsonl", test::prefix_reuse_trace(4));
   auto check = [&](const std::string& serving, const std::string& message) {
     const std::string text = fmt::format(
         "platform: {}\nmodel: llama-3.1-70b\ndeployment: {{tp: 8}}\nserving: {}\n"

@@ -79,20 +79,6 @@ TEST(StorageFailure, NoStorageHitIsPlannedInsideTheWindow) {
 // in offload_tiers_test.cpp.
 std::string platform_spec() { return test::vera_rubin_spec("vr-mini", 1, 2, "host: cpu0"); }
 
-// Request i reuses system prompt i % 20 (3 blocks of 512 tokens) and adds one of its own, every
-// 0.5 s: the 8-block HBM cache and the 7-block CPU tier pass the prompts on to storage, where
-// every reuse is found (offload_tiers_test.cpp).
-std::string trace(int n) {
-  std::ostringstream out;
-  for (int i = 0; i < n; ++i) {
-    const int p = i % 20;
-    out << fmt::format(R"({{"timestamp": {}, "input_length": 2048, "output_length": 4, "hash_ids": [{}, {}, {}, {}]}})",
-                       i * 500, p * 10, p * 10 + 1, p * 10 + 2, 1000 + i)
-        << "\n";
-  }
-  return out.str();
-}
-
 struct Out {
   nlohmann::json summary;
   std::string csv;
@@ -100,7 +86,9 @@ struct Out {
 
 Out run(const std::string& tag, const std::string& events, bool fast_forward = true) {
   const std::string dir = test::temp_dir(tag);
-  test::write_file(dir + "/t.jsonl", trace(100));
+  // The 8-block HBM cache and the 7-block CPU tier pass the prompts on to storage, where every
+  // reuse is found (offload_tiers_test.cpp).
+  test::write_file(dir + "/t.jsonl", test::prefix_reuse_trace(100));
   test::write_file(dir + "/vr-mini.yaml", platform_spec());
   const std::string text = fmt::format(
       "platform: vr-mini.yaml\nmodel: llama-3.1-70b\ndeployment: {{tp: 8}}\n"

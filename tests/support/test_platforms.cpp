@@ -76,4 +76,15 @@ scale_out:
   return spec + "frontend: {" + frontend + "}\n";
 }
 
+std::string prefix_reuse_trace(int n) {
+  std::ostringstream out;
+  for (int i = 0; i < n; ++i) {
+    const int p = i % 20;
+    out << fmt::format(R"({{"timestamp": {}, "input_length": 2048, "output_length": 4, "hash_ids": [{}, {}, {}, {}]}})",
+                       i * 500, p * 10, p * 10 + 1, p * 10 + 2, 1000 + i)
+        << "\n";
+  }
+  return out.str();
+}
+
 }  // namespace tokenfab::test

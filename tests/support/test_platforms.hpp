@@ -16,4 +16,9 @@ std::string two_racks(int per_rack, const std::string& nic, const std::string& u
 // 0). `frontend` is the spec's frontend entry, e.g. "host: cpu0" or "nic: connectx-9".
 std::string vera_rubin_spec(const std::string& name, int racks, int storage_nodes, const std::string& frontend);
 
+// A Mooncake JSONL trace of `n` requests, one every 0.5 s: request i reuses system prompt i % 20
+// (3 blocks of 512 tokens) and adds one block of its own, so between two uses of a prompt 19
+// requests insert 76 blocks; 2,048 tokens in, 4 out.
+std::string prefix_reuse_trace(int n);
+
 }  // namespace tokenfab::test
