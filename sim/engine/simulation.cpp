@@ -255,6 +255,28 @@ std::vector<PreparedReplica> prepare(const Scenario& sc, const Catalog& catalog,
   return out;
 }
 
+// Energy of one replica's devices over `seconds`. Its activities run on the lead device only
+// (ReplicaActor::busy_until): the plugin integrates that one, and every other device, in lockstep
+// with it, draws its own idle watts plus its (busy - idle) watts for the lead's busy time, which
+// the plugin's linear model gives back: busy = (E_lead - idle_lead x seconds) / (max_lead - idle_lead).
+double lockstep_device_joules(const std::vector<simgrid::s4u::Host*>& hosts, double seconds) {
+  if (hosts.empty()) return 0;
+  auto watts = [](simgrid::s4u::Host* h) {
+    if (!h->get_property("wattage_per_state")) return std::pair{0.0, 0.0};  // the plugin counts 0 W
+    const int ps = static_cast<int>(h->get_pstate());
+    return std::pair{sg_host_get_wattmin_at(h, ps), sg_host_get_wattmax_at(h, ps)};
+  };
+  const double lead = sg_host_get_consumed_energy(hosts.front());
+  const auto [lead_idle, lead_max] = watts(hosts.front());
+  const double busy = lead_max > lead_idle ? (lead - lead_idle * seconds) / (lead_max - lead_idle) : 0.0;
+  double joules = lead;
+  for (std::size_t i = 1; i < hosts.size(); ++i) {
+    const auto [idle, max] = watts(hosts[i]);
+    joules += idle * seconds + (max - idle) * busy;
+  }
+  return joules;
+}
+
 // What the time series needs of each replica: its device class (pool role), peaks for MFU and
 // bandwidth utilisation, KV capacity, and the idle and full-load watts SimGrid's energy plugin
 // uses for its devices (so that the series' power adds up to summary.json's device energy).
@@ -532,8 +554,8 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
   // Device energy from SimGrid's plugin, and the idle floor it must respect.
   EnergyFigures energy;
   for (const auto& p : prepared) {
-    for (auto* h : p.hosts) {
-      energy.device_joules += sg_host_get_consumed_energy(h);
+    energy.device_joules += lockstep_device_joules(p.hosts, engine_end);
+    for (std::size_t k = 0; k < p.hosts.size(); ++k) {
       if (p.setup.device.power.idle) energy.idle_floor_joules += p.setup.device.power.idle->value * engine_end;
       if (p.setup.device.power.max) energy.max_power_w += p.setup.device.power.max->value;
     }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -483,6 +484,28 @@ PlatformLayout build_layout(const PlatformSpec& spec, const Catalog& catalog) {
                  {"tokenfab:ports", std::to_string(ports)}};
       return l;
     };
+    // A FATPIPE tier never limits a flow, but one SimGrid link in every zone route makes its
+    // bandwidth-sharing constraint hold every flow between zones: each flow start or end then
+    // re-solves over all of them (4x the CPU time of a 16-rack pod run). So each pair of zones
+    // crosses the tier on its own FATPIPE link (same bandwidth, same answer): the first pair on
+    // the tier's link, which carries its switches and ports, the others on `<tier>_<zone>_<zone>`
+    // copies that carry none (inventory counts a tier once).
+    std::map<std::string, bool> tier_used;
+    auto tier_for_pair = [&](const std::string& tier, std::size_t a, std::size_t b) {
+      if (!tier_used[tier]) {
+        tier_used[tier] = true;
+        return tier;
+      }
+      const LayoutLink* base = nullptr;
+      for (const auto& l : out.root.links)
+        if (l.id == tier) base = &l;
+      LayoutLink copy = *base;
+      copy.id = fmt::format("{}_{}_{}", tier, groups[a].zone, groups[b].zone);
+      for (auto& [key, value] : copy.props)
+        if (key == "tokenfab:switches" || key == "tokenfab:ports") value = "0";
+      out.root.links.push_back(copy);
+      return copy.id;
+    };
     if (fs.leaves <= k) {
       fs.tiers = 2;
       fs.spines = ceil_div(fs.leaves * u, k);
@@ -490,7 +513,7 @@ PlatformLayout build_layout(const PlatformSpec& spec, const Catalog& catalog) {
       for (std::size_t a = 0; a < groups.size(); ++a)
         for (std::size_t b = a + 1; b < groups.size(); ++b)
           out.root.routes.push_back({groups[a].zone, groups[b].zone, groups[a].gw, groups[b].gw,
-                                     {{"spine", LinkDir::None}}, true});
+                                     {{tier_for_pair("spine", a, b), LinkDir::None}}, true});
     } else {
       // Three tiers: consecutive zones share a block of spines (each leaf has one port to each of
       // its block's u spines, so a block holds at most k/2 leaves); blocks meet at the core.
@@ -531,10 +554,10 @@ PlatformLayout build_layout(const PlatformSpec& spec, const Catalog& catalog) {
         for (std::size_t b = a + 1; b < groups.size(); ++b) {
           LayoutRoute r{groups[a].zone, groups[b].zone, groups[a].gw, groups[b].gw, {}, true};
           if (block_of[a] == block_of[b]) {
-            r.links = {{fmt::format("spine_block{}", block_of[a]), LinkDir::None}};
+            r.links = {{tier_for_pair(fmt::format("spine_block{}", block_of[a]), a, b), LinkDir::None}};
           } else {
             r.links = {{fmt::format("up_block{}", block_of[a]), LinkDir::Up},
-                       {"core", LinkDir::None},
+                       {tier_for_pair("core", a, b), LinkDir::None},
                        {fmt::format("up_block{}", block_of[b]), LinkDir::Down}};
           }
           out.root.routes.push_back(std::move(r));

@@ -19,14 +19,21 @@ bool by_name(const simgrid::s4u::Host* a, const simgrid::s4u::Host* b) {
   return natural_less(a->get_name(), b->get_name());
 }
 
-HostCpu describe(simgrid::s4u::Host* h, const Catalog& catalog, const std::vector<std::string>& known) {
+// Catalog entries already read, by model: a pod has hundreds of CPU hosts of one model, and each
+// read parses its YAML file.
+using CpuSpecs = std::map<std::string, DeviceSpec>;
+
+HostCpu describe(simgrid::s4u::Host* h, const Catalog& catalog, const std::vector<std::string>& known,
+                 CpuSpecs& specs) {
   HostCpu c;
   c.host = h;
   c.model = host_prop(h, "tokenfab:device");
   c.cores = std::max(1, h->get_core_count());
   if (c.model.empty()) return c;
   if (std::find(known.begin(), known.end(), c.model) == known.end()) return c;  // priced at 0 W, noted
-  const DeviceSpec spec = catalog.device(c.model);
+  auto it = specs.find(c.model);
+  if (it == specs.end()) it = specs.emplace(c.model, catalog.device(c.model)).first;
+  const DeviceSpec& spec = it->second;
   if (c.cores == 1 && spec.cores) c.cores = std::max(1, static_cast<int>(spec.cores->value));
   if (spec.power.idle) c.idle_w = spec.power.idle->value;
   if (spec.power.max) c.max_w = spec.power.max->value;
@@ -91,11 +98,12 @@ HostCpuPlan plan_host_cpus(const simgrid::s4u::Engine& engine, const Catalog& ca
 
   HostCpuPlan plan;
   const std::vector<std::string> known = catalog.device_names();
+  CpuSpecs specs;
   std::map<simgrid::s4u::Host*, std::size_t> index;
   auto add = [&](simgrid::s4u::Host* h) {
     if (const auto it = index.find(h); it != index.end()) return it->second;
     index[h] = plan.cpus.size();
-    plan.cpus.push_back(describe(h, catalog, known));
+    plan.cpus.push_back(describe(h, catalog, known, specs));
     platform_watts(plan.cpus.back());
     return plan.cpus.size() - 1;
   };

@@ -199,15 +199,11 @@ void ReplicaActor::busy_until(double until) {
     std::vector<simgrid::s4u::ExecPtr> cpu;
     cpu.reserve(rt_.cpu_load.size());
     for (const CpuShare& c : rt_.cpu_load) cpu.push_back(start_share(c.host, c.fraction, span));
-    if (rt_.hosts.size() == 1) {
-      simgrid::s4u::this_actor::execute(span * rt_.hosts.front()->get_speed());
-    } else {
-      std::vector<simgrid::s4u::ExecPtr> execs;
-      execs.reserve(rt_.hosts.size());
-      for (auto* h : rt_.hosts)
-        execs.push_back(simgrid::s4u::Exec::init()->set_flops_amount(span * h->get_speed())->set_host(h)->start());
-      for (auto& e : execs) e->wait();
-    }
+    // One activity for the whole replica, on its lead device: its devices run the same iterations
+    // in lockstep and no other work shares them, so one execution per device would only multiply
+    // SimGrid's work (a quarter of the CPU time of a pod run); the others' energy mirrors the
+    // lead's (lockstep_device_joules).
+    simgrid::s4u::this_actor::execute(span * rt_.hosts.front()->get_speed());
     for (const auto& e : cpu) end_share(e);
   }
   // The replica clock is authoritative; land exactly on it (an execution may end a rounding
