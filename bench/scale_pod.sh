@@ -13,6 +13,7 @@
 #     -o OUT_DIR     keep the run's outputs there (default: a temporary folder, deleted)
 #     -m MAX_TIME    stop the simulation there (simulation.max_time; default: drain after DURATION)
 #     -n             no requests.csv (output.requests_csv: false)
+#     -s KEY:VALUE   a SimGrid option for the run (--sg-cfg; repeatable), e.g. network/optim:Full
 #
 # Deployment per rack: 18 replicas of TP=8 (144 packages), 6 prefill and 12 decode. Capacity:
 # PER_RACK_CAPACITY (default 2,200) requests/s per rack, measured with this script on one rack
@@ -23,12 +24,12 @@
 # (/usr/bin/time), SimGrid activities, speed-up over real time and simulated requests per wall
 # and CPU second. Measure with an otherwise idle machine for wall time; CPU time is robust to load.
 set -euo pipefail
-build=build racks=8 rate="" duration=3600s ff=true keep="" csv=true max_time=""
-while getopts "b:r:q:d:f:o:m:n" opt; do
+build=build racks=8 rate="" duration=3600s ff=true keep="" csv=true max_time="" sg=()
+while getopts "b:r:q:d:f:o:m:ns:" opt; do
   case $opt in
     b) build=$OPTARG ;; r) racks=$OPTARG ;; q) rate=$OPTARG ;; d) duration=$OPTARG ;;
-    f) ff=$OPTARG ;; o) keep=$OPTARG ;; m) max_time=$OPTARG ;; n) csv=false ;;
-    *) sed -n 2,24p "$0" >&2; exit 2 ;;
+    f) ff=$OPTARG ;; o) keep=$OPTARG ;; m) max_time=$OPTARG ;; n) csv=false ;; s) sg+=(--sg-cfg "$OPTARG") ;;
+    *) sed -n 2,25p "$0" >&2; exit 2 ;;
   esac
 done
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -66,9 +67,9 @@ workload:
     input_tokens: {dist: lognormal, mean: 1155, sigma: 1.0, max: 16000}
     output_tokens: {dist: lognormal, mean: 211, sigma: 0.9, max: 2000}
 YAML
-echo "scenario: $racks rack(s), $((144 * racks)) packages, $((6 * racks)) prefill + $((12 * racks)) decode replicas (TP=8), $rate requests/s for $duration, fast_forward $ff"
+echo "scenario: $racks rack(s), $((144 * racks)) packages, $((6 * racks)) prefill + $((12 * racks)) decode replicas (TP=8), $rate requests/s for $duration, fast_forward $ff${sg[*]:+, ${sg[*]}}"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-/usr/bin/time -f "%e %U %S %M" -o "$work/time" "$tf" run -v "$work/pod.yaml" -o "$out" > "$work/table" 2> "$work/log" ||
+/usr/bin/time -f "%e %U %S %M" -o "$work/time" "$tf" run -v "$work/pod.yaml" -o "$out" "${sg[@]}" > "$work/table" 2> "$work/log" ||
   { tail -5 "$work/log" >&2; exit 1; }
 read -r wall user sys rss < "$work/time"
 activities=$(awk '/replica [0-9]+ done: .* iterations in / {for (i = 1; i <= NF; i++) if ($i == "activities") s += $(i - 2)} END {print s + 0}' "$work/log")

@@ -170,6 +170,7 @@ double ReplicaActor::own_next_failure() const {
 }
 
 bool ReplicaActor::fail_and_recover() {
+  release_cpus();
   const auto [at, back] = rt_.downtime[rt_.next_downtime++];
   std::vector<RequestRecord> lost = rt_.scheduler.evict_all();
   for (auto& r : rt_.kv_arrived) {
@@ -193,25 +194,33 @@ void ReplicaActor::busy_until(double until) {
   const double span = until - sim_now();
   if (span > 0) {
     rt_.segments += 1;
-    // The host CPUs' serving processes work alongside at their share of the CPU (bounded, so
-    // they end with the devices); they never hold the replica up: whatever a rounding error
-    // leaves of them when the devices finish is cancelled.
-    std::vector<simgrid::s4u::ExecPtr> cpu;
-    cpu.reserve(rt_.cpu_load.size());
-    for (const CpuShare& c : rt_.cpu_load) cpu.push_back(start_share(c.host, c.fraction, span));
+    hold_cpus();
     // One activity for the whole replica, on its lead device: its devices run the same iterations
     // in lockstep and no other work shares them, so one execution per device would only multiply
     // SimGrid's work (a quarter of the CPU time of a pod run); the others' energy mirrors the
     // lead's (lockstep_device_joules).
     simgrid::s4u::this_actor::execute(span * rt_.hosts.front()->get_speed());
-    for (const auto& e : cpu) end_share(e);
   }
   // The replica clock is authoritative; land exactly on it (an execution may end a rounding
   // error early).
   if (sim_now() < until) simgrid::s4u::this_actor::sleep_until(until);
 }
 
+void ReplicaActor::hold_cpus() {
+  if (!cpu_work_.empty() || rt_.cpu_load.empty()) return;
+  // Sized to outlast any run: release_cpus ends them. They never hold the replica up.
+  constexpr double kUntilReleased = 1e15;
+  cpu_work_.reserve(rt_.cpu_load.size());
+  for (const CpuShare& c : rt_.cpu_load) cpu_work_.push_back(start_share(c.host, c.fraction, kUntilReleased));
+}
+
+void ReplicaActor::release_cpus() {
+  for (const auto& e : cpu_work_) end_share(e);
+  cpu_work_.clear();
+}
+
 double ReplicaActor::reload_from_storage(double deadline) {
+  release_cpus();  // the engine waits for the blocks
   if (sim_now() < rt_.clock) simgrid::s4u::this_actor::sleep_until(rt_.clock);
   const double start = sim_now();
   const double bytes = shared_.kv_bytes_per_token * static_cast<double>(rt_.scheduler.pending_storage_tokens());
@@ -418,7 +427,10 @@ void ReplicaActor::start_transfer(const Request& r, std::size_t k, std::vector<K
 }
 
 void ReplicaActor::stream_kv(const std::vector<const Request*>& finishing, double end, double compute) {
-  if (sim_now() < rt_.clock) simgrid::s4u::this_actor::sleep_until(rt_.clock);
+  if (sim_now() < rt_.clock) {
+    release_cpus();
+    simgrid::s4u::this_actor::sleep_until(rt_.clock);
+  }
   for (const Request* r : finishing) {
     const double bytes = shared_.kv_bytes_per_token * static_cast<double>(r->input_tokens);
     const std::size_t k = choose_decode(*r, bytes);
@@ -464,6 +476,7 @@ void ReplicaActor::send_handoffs() {
 }
 
 bool ReplicaActor::wait_for_work() {
+  release_cpus();
   ArrivalFeed& feed = shared_.feed;
   if (!shared_.failure_times.empty()) return wait_with_failures();
   if (rt_.role == ReplicaRole::Decode) {
@@ -550,6 +563,7 @@ void ReplicaActor::serve() {
 void ReplicaActor::operator()() {
   try {
     serve();
+    release_cpus();
   } catch (const std::exception&) {
     shared_.input_error = std::current_exception();
     simgrid::s4u::Actor::kill_all();

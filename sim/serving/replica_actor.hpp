@@ -23,6 +23,7 @@
 #include <set>
 #include <vector>
 
+#include <simgrid/s4u/Exec.hpp>
 #include <simgrid/s4u/Host.hpp>
 #include <simgrid/s4u/Link.hpp>
 #include <simgrid/s4u/Semaphore.hpp>
@@ -157,6 +158,12 @@ class ReplicaActor {
   double reload_from_storage(double deadline);
   // Keeps the replica's devices busy until the replica clock `until`.
   void busy_until(double until);
+  // The host CPUs' serving processes work while the replica computes: their shares (bounded
+  // executions the energy plugin integrates) start with the first busy span after the replica
+  // rested and run through back-to-back spans, so that a busy replica costs SimGrid one
+  // activity per span, not one per span and CPU. Every wait that is not computing ends them.
+  void hold_cpus();
+  void release_cpus();
   // Reports to the time series the part [from, to) of an iteration `length` seconds long, priced
   // `cost` by the perf model (the scheduler holds its plan), which prefilled `input_tokens` and
   // emitted `output_tokens` at `to`.
@@ -181,6 +188,7 @@ class ReplicaActor {
   void start_transfer(const Request& r, std::size_t k, std::vector<KvGroup> groups);
   ReplicaRuntime& rt_;
   RunShared& shared_;
+  std::vector<simgrid::s4u::ExecPtr> cpu_work_;  // the CPU shares running now (hold_cpus)
 };
 
 class FrontendActor {
