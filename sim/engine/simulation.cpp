@@ -532,6 +532,7 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
         rec.reason = reason;
         sink(std::move(rec));
       });
+  shared.live_replicas = replicas.size();
   for (auto& rt : replicas) {
     rt->scheduler.set_handoff([&shared, rt = rt.get()](RequestRecord&& r) { rt->handoffs.push_back(std::move(r)); });
     simgrid::s4u::Actor::create(role_name(rt->role) + std::to_string(rt->index), rt->hosts.front(),
@@ -553,6 +554,7 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
                                    : fmt::format("tp {} on {}", sc.deployment.tp, prepared.front().info.device));
   engine->run();
   progress.finish();
+  if (shared.kv_workers > 0) spdlog::debug("KV transfers ran on {} worker actors", shared.kv_workers);
   if (shared.input_error) std::rethrow_exception(shared.input_error);
   const double end = stop != kNever ? stop : simgrid::s4u::Engine::get_clock();
   const double engine_end = simgrid::s4u::Engine::get_clock();

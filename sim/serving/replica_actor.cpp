@@ -422,8 +422,36 @@ void ReplicaActor::start_transfer(const Request& r, std::size_t k, std::vector<K
   const double bound = earliest_arrival(groups, static_cast<double>(streams), path.latency, path.bandwidth);
   to.transfer_bounds.insert(bound);
   to.incoming_blocks += to.scheduler.prefilled_blocks(r);
-  simgrid::s4u::Actor::create("kv" + std::to_string(r.id), rt_.hosts.front(),
-                              KvTransferActor(r, rt_, to, std::move(groups), bound, shared_));
+  shared_.start_kv(std::make_unique<KvTransferActor>(r, rt_, to, std::move(groups), bound, shared_), rt_.hosts.front());
+}
+
+void RunShared::start_kv(std::unique_ptr<KvTransferActor> job, simgrid::s4u::Host* host) {
+  kv_jobs.push_back(std::move(job));
+  // Each queued transfer has a worker of its own: a waiting one, or a new one.
+  if (kv_idle_workers > 0) {
+    --kv_idle_workers;
+  } else {
+    simgrid::s4u::Actor::create("kv-worker" + std::to_string(kv_workers++), host, KvTransferWorker(*this));
+  }
+  kv_jobs_ready->release();
+}
+
+void RunShared::replica_ended() {
+  if (--live_replicas > 0) return;
+  kv_closed = true;
+  for (; kv_idle_workers > 0; --kv_idle_workers) kv_jobs_ready->release();  // each finds no job and ends
+}
+
+void KvTransferWorker::operator()() {
+  while (true) {
+    shared_.kv_jobs_ready->acquire();
+    if (shared_.kv_jobs.empty()) return;  // woken at the close
+    std::unique_ptr<KvTransferActor> job = std::move(shared_.kv_jobs.front());
+    shared_.kv_jobs.pop_front();
+    (*job)();
+    if (shared_.kv_closed) return;
+    ++shared_.kv_idle_workers;
+  }
 }
 
 void ReplicaActor::stream_kv(const std::vector<const Request*>& finishing, double end, double compute) {
@@ -571,6 +599,7 @@ void ReplicaActor::operator()() {
   }
   rt_.done = true;
   rt_.next_send = kNever;
+  shared_.replica_ended();
   if (rt_.role == ReplicaRole::Prefill && --shared_.active_prefill == 0) {
     // No more KV will come: idle decode replicas may finish.
     for (ReplicaRuntime* d : shared_.decode)

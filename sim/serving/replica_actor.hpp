@@ -40,6 +40,7 @@
 namespace tokenfab {
 
 struct ReplicaRuntime;
+class KvTransferActor;
 class SessionDriver;
 class TimeSeriesRecorder;
 
@@ -63,6 +64,18 @@ struct RunShared {
   std::map<std::uint64_t, std::pair<ReplicaRuntime*, double>> landed_early;
   std::size_t active_prefill = 0;        // prefill actors still running
   std::map<std::uint64_t, RequestRecord> in_transfer;  // KV on the wire, by request id
+  // KV transfers run on a pool of worker actors (KvTransferWorker) rather than one new actor
+  // each: creating and destroying an actor (its stack) per prompt was a tenth of a pod run's CPU.
+  std::deque<std::unique_ptr<KvTransferActor>> kv_jobs;  // transfers waiting for their worker
+  simgrid::s4u::SemaphorePtr kv_jobs_ready = simgrid::s4u::Semaphore::create(0);
+  std::size_t kv_idle_workers = 0;  // workers waiting for a transfer
+  std::size_t kv_workers = 0;       // workers started
+  std::size_t live_replicas = 0;    // replica actors still running (the only ones that start transfers)
+  bool kv_closed = false;           // every replica actor has ended: no transfer will come
+  // Starts a transfer now: an idle worker takes it, or a new one (on `host`).
+  void start_kv(std::unique_ptr<KvTransferActor> job, simgrid::s4u::Host* host);
+  // A replica actor ends; after the last one, idle workers end and busy ones end with their transfer.
+  void replica_ended();
   std::uint64_t finished = 0;            // completed or rejected
   std::function<void(RequestRecord&&)> sink;  // where finished (and rejected) requests go
   std::vector<double> failure_times;     // every replica's failure instants, sorted
@@ -227,6 +240,18 @@ class KvTransferActor {
   ReplicaRuntime* to_;
   std::vector<KvGroup> groups_;  // after_prefill: one group, ready now
   double bound_;
+  RunShared& shared_;
+};
+
+// A worker of the KV transfer pool: takes the transfers RunShared::start_kv queues, one at a
+// time, in order, until no transfer can come (RunShared::replica_ended); a transfer on the wire
+// then still lands, as it did when each had an actor of its own.
+class KvTransferWorker {
+ public:
+  explicit KvTransferWorker(RunShared& shared) : shared_(shared) {}
+  void operator()();
+
+ private:
   RunShared& shared_;
 };
 
