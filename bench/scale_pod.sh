@@ -82,12 +82,12 @@ req = s['requests']
 n = req.get('arrived', req.get('total', 0))
 cpu = user + sys_
 lat = s['latency_s']
-print(f"simulated {sim:.0f} s, {n} requests ({req.get('completed', '?')} completed), "
+print(f"simulated {sim:.3g} s, {n} requests ({req.get('completed', '?')} completed), "
       f"TTFT p50 {lat['ttft']['p50']*1e3:.0f} ms p99 {lat['ttft']['p99']*1e3:.0f} ms, "
       f"TPOT p99 {lat['tpot']['p99']*1e3:.1f} ms, GPU busy {s['utilisation']['gpu_busy_fraction']:.3f}, "
       f"{s['utilisation']['iterations']} iterations in {acts:.0f} SimGrid activities")
 print(f"wall {wall:.2f} s, CPU {cpu:.2f} s (user {user:.2f} + sys {sys_:.2f}), peak RSS {rss/1024:.0f} MiB")
-print(f"speed-up over real time: {sim/wall:.0f}x by wall time, {sim/cpu:.0f}x by CPU time")
+print(f"speed-up over real time: {sim/wall:.3g}x by wall time, {sim/cpu:.3g}x by CPU time")
 print(f"simulated requests per wall second: {n/wall:.0f} (per CPU second: {n/cpu:.0f})")
 if os.environ.get("SCALE_POD_RECORD"):  # one TSV row per run, for bench/scaling_curves.sh
     with open(os.environ["SCALE_POD_RECORD"], "a") as f:

@@ -8,13 +8,16 @@
 #
 #   bench/scaling_curves.sh [BUILD_DIR] [SECONDS]      (defaults: build, 1)
 #   PLOT_ONLY=1 bench/scaling_curves.sh                 (redraw the SVGs from the TSV)
+# Environment: DATA (the TSV to write; default docs/img/perf-scaling.tsv), RACKS (default
+# "1 2 4 8 16 32 64"), RATE_PCTS (default "10 25 50 80 100"; empty: no rate sweep). The charts also
+# draw docs/img/perf-scaling-before.tsv when present (an earlier build, same script).
 #
 # Long: ~10 minutes of CPU on a 2-core machine; it runs under `nice -n 15`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
 seconds=${2:-1}
-data=docs/img/perf-scaling.tsv
+data=${DATA:-docs/img/perf-scaling.tsv}
 capacity=${PER_RACK_CAPACITY:-2200}
 if [ -z "${PLOT_ONLY:-}" ]; then
   printf "# kind\tracks\trate\tsim_s\trequests\twall_s\tcpu_s\trss_MiB\tactivities\titerations\tttft_p99_ms\tload1\n" > "$data"
@@ -29,8 +32,8 @@ if [ -z "${PLOT_ONLY:-}" ]; then
     rm -f "$rec"
     tail -1 "$data" >&2
   }
-  for racks in 1 2 4 8 16 32 64; do run racks "$racks" "$(python3 -c "print(round(0.8 * $capacity * $racks))")"; done
-  for pct in 10 25 50 80 100; do run rate 8 "$(python3 -c "print(round($pct / 100 * $capacity * 8))")"; done
+  for racks in ${RACKS:-1 2 4 8 16 32 64}; do run racks "$racks" "$(python3 -c "print(round(0.8 * $capacity * $racks))")"; done
+  for pct in ${RATE_PCTS-10 25 50 80 100}; do run rate 8 "$(python3 -c "print(round($pct / 100 * $capacity * 8))")"; done
 fi
 echo "| sweep | racks | GPU packages | requests/s | simulated s | requests | wall s | CPU s | peak RSS MiB | SimGrid activities | iterations | TTFT p99 ms | load avg |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"

@@ -6,6 +6,8 @@ packages=(
   cmake make g++ pkg-config
   libsimgrid-dev libboost-graph-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
   googletest libgtest-dev libcli11-dev nlohmann-json3-dev libbenchmark-dev
+  # jemalloc: the tokenfab executable's allocator (faster than glibc's on SimGrid's many small objects).
+  libjemalloc-dev
   # report.html: Vega from libjs-vega inlined into the page; chromium renders it in the report tests.
   libjs-vega chromium
   # docs/img platform diagrams: Graphviz's dot renders `tokenfab platform dot` (docs/platforms.md);

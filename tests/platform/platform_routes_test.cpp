@@ -11,6 +11,7 @@
 #include <simgrid/s4u/Link.hpp>
 
 #include "models/catalog.hpp"
+#include "sim/platform/inventory.hpp"
 #include "sim/platform/layout.hpp"
 #include "sim/platform/loader.hpp"
 #include "sim/platform/platform.hpp"
@@ -143,6 +144,30 @@ TEST(PlatformRoutes, GroqLpxUsesChipToChipLinksAndSharedTrayNics) {
   expect_exact_figures(p);
 }
 
+// The link of `kind` on the route from host a to host b (nullptr when none).
+const simgrid::s4u::Link* link_of_kind(const Loaded& p, const char* a, const char* b, const std::string& kind) {
+  for (const auto* l : route(Host::by_name(a), Host::by_name(b)))
+    if (kind_of(*p.engine, l) == kind) return l;
+  return nullptr;
+}
+
+// A FATPIPE tier is one link per pair of zones (one link in every zone route would put every flow
+// between zones in one SimGrid sharing constraint); the tier's switches still count once: the
+// fabric's switches are its leaves and its spines (and core switches).
+void expect_tier_per_pair_counted_once(const Loaded& p, const char* a, const char* b, const char* c,
+                                       const std::string& kind) {
+  const auto* ab = link_of_kind(p, a, b, kind);
+  const auto* cb = link_of_kind(p, c, b, kind);
+  ASSERT_NE(ab, nullptr);
+  ASSERT_NE(cb, nullptr);
+  EXPECT_NE(ab, cb) << "zone pairs share the " << kind << " link " << ab->get_name();
+  EXPECT_EQ(ab->get_sharing_policy(), simgrid::s4u::Link::SharingPolicy::FATPIPE);
+  EXPECT_EQ(cb->get_bandwidth(), ab->get_bandwidth());
+  const PlatformInventory inv = read_inventory(*p.engine);
+  const FabricSummary& f = p.layout.fabric;
+  EXPECT_EQ(inv.switches.at(f.switch_model).switches, f.leaves + f.spines + f.super_spines);
+}
+
 TEST(PlatformRoutes, VrPodTwoTiers) {
   const auto p = load("vr-nvl144-pod8-pluggable");
   ASSERT_EQ(p.layout.fabric.tiers, 2);
@@ -157,6 +182,7 @@ TEST(PlatformRoutes, VrPodTwoTiers) {
   EXPECT_EQ(st.count("nic_storage7_DOWN"), 1u);
   EXPECT_EQ(st.count("nic_rack2-gpu0_UP"), 1u);
   EXPECT_EQ(Host::by_name("storage7")->get_disks().size(), 8u);
+  expect_tier_per_pair_counted_once(p, "rack0-gpu5", "rack3-gpu70", "rack1-gpu5", "spine");
   expect_exact_figures(p);
 }
 
@@ -169,6 +195,7 @@ TEST(PlatformRoutes, KyberPodPluggableThreeTiers) {
             (std::multiset<std::string>{"nic", "leaf-uplink", "spine", "leaf-uplink", "nic"}));
   EXPECT_EQ(kinds(p, "rack0-gpu1", "rack7-gpu9"),
             (std::multiset<std::string>{"nic", "leaf-uplink", "block-uplink", "core", "block-uplink", "leaf-uplink", "nic"}));
+  expect_tier_per_pair_counted_once(p, "rack0-gpu1", "rack7-gpu9", "rack1-gpu1", "core");
   expect_exact_figures(p);
 }
 
