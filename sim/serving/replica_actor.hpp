@@ -1,10 +1,10 @@
 // The SimGrid actors of one run: one actor per serving replica running continuous-batching
 // iterations on its GPUs, a frontend actor that routes each arrival (stateful routing only), and
-// one short-lived actor per KV transfer between a prefill and a decode replica.
+// a pool of worker actors that move KV from prefill to decode replicas.
 //
-// Time: a replica keeps its own clock, advanced by the priced iteration times; its GPUs are kept
-// busy on their SimGrid hosts for exactly those spans (so SimGrid's energy accounting and any
-// contention see them). With fast_forward, iterations that nothing can affect before they end are
+// Time: a replica keeps its own clock, advanced by the priced iteration times; its lead GPU is
+// kept busy on its SimGrid host for exactly those spans (SimGrid's energy plugin integrates it;
+// the replica's other GPUs run in lockstep and mirror its energy). With fast_forward, iterations that nothing can affect before they end are
 // priced back to back and run as one SimGrid activity. "Nothing can affect them" is a lower bound
 // on the next event that could reach the replica (conservative lookahead): the next arrival for a
 // stateful router, and for a decode replica the earliest time a KV transfer could land (each
