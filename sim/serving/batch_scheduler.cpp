@@ -340,8 +340,11 @@ const BatchShape& BatchScheduler::plan(double now) {
     chunk(prefilling_[i], std::min(s.target - s.prefilled, budget));
   }
   // 3. New requests, first come first served (or by tier rank); stop at the first that does not fit.
+  //    A request never starts before its arrival: SimGrid's timing precision (1e-9 s) can put
+  //    one in the queue a hair before its arrival time, while an iteration ends; it waits for the
+  //    next boundary.
   while (admit && !waiting_.empty() && !waiting_.front().kv_ready && budget > 0 &&
-         static_cast<int>(running()) < limits_.max_num_seqs) {
+         waiting_.front().record.request.arrival <= now && static_cast<int>(running()) < limits_.max_num_seqs) {
     const Sequence& front = waiting_.front();
     const std::int64_t blocks = admission_blocks(front);
     if (!kv_.can_allocate(blocks + growth)) break;

@@ -26,6 +26,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <limits>
 #include <functional>
 #include <set>
 #include <vector>
@@ -110,6 +111,10 @@ class BatchScheduler {
   std::size_t waiting() const { return waiting_.size() + swapped_.size(); }
   std::size_t swapped() const { return swapped_.size(); }
   std::size_t running() const { return static_cast<std::size_t>(decoding_) + prefilling_.size(); }
+  // Arrival time of the request at the head of the waiting queue (-infinity when none).
+  double head_arrival() const {
+    return waiting_.empty() ? -std::numeric_limits<double>::infinity() : waiting_.front().record.request.arrival;
+  }
   std::size_t decoding() const { return static_cast<std::size_t>(decoding_); }
   const KvCache& kv() const { return kv_; }
   const PrefixCache& prefix_cache() const { return prefix_cache_; }

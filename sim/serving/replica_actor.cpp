@@ -309,6 +309,9 @@ ReplicaActor::Segment ReplicaActor::run_segment() {
   while (true) {
     take_arrivals(rt_.clock);
     if (rt_.scheduler.idle()) break;
+    // An idle replica woken by a request starts it at its arrival: SimGrid's timing precision
+    // (1e-9 s) can wake it a hair before (BatchScheduler::plan never starts a request earlier).
+    if (rt_.scheduler.running() == 0) rt_.clock = std::max(rt_.clock, rt_.scheduler.head_arrival());
     const BatchShape& shape = rt_.scheduler.plan(rt_.clock);
     if (shape.new_tokens == 0) {
       if (n > 0) break;  // nothing admissible now (decode: KV full); let SimGrid move on
