@@ -15,6 +15,7 @@
 #include "models/efficiency.hpp"
 #include "models/perf/memory_plan.hpp"
 #include "models/perf/roofline.hpp"
+#include "sim/engine/crash_report.hpp"
 #include "sim/engine/failure_targets.hpp"
 #include "sim/engine/progress.hpp"
 #include "sim/platform/inventory.hpp"
@@ -555,6 +556,7 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
                                                  sc.deployment.pools->prefill.tp, shared.decode.size(),
                                                  sc.deployment.pools->decode.tp)
                                    : fmt::format("tp {} on {}", sc.deployment.tp, prepared.front().info.device));
+  install_crash_report();
   engine->run();
   progress.finish();
   if (shared.kv_workers > 0) spdlog::debug("KV transfers ran on {} worker actors", shared.kv_workers);
