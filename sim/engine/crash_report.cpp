@@ -32,6 +32,9 @@ void on_crash(int sig, siginfo_t* info, void* context) {
 }  // namespace
 
 void install_crash_report() {
+#if defined(__SANITIZE_ADDRESS__)
+  return;  // AddressSanitizer's own report of a crash says more (make test-sanitize)
+#endif
   struct sigaction action;
   std::memset(&action, 0, sizeof(action));
   action.sa_sigaction = on_crash;
