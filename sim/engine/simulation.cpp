@@ -266,7 +266,8 @@ std::vector<PreparedReplica> prepare(const Scenario& sc, const Catalog& catalog,
 // (ReplicaActor::busy_until): the plugin integrates that one, and every other device, in lockstep
 // with it, draws its own idle watts plus its (busy - idle) watts for the lead's busy time, which
 // the plugin's linear model gives back: busy = (E_lead - idle_lead x seconds) / (max_lead - idle_lead).
-double lockstep_device_joules(const std::vector<simgrid::s4u::Host*>& hosts, double seconds) {
+// A lead device without power figures (a hand-written platform) gives none: `busy_fallback` then.
+double lockstep_device_joules(const std::vector<simgrid::s4u::Host*>& hosts, double seconds, double busy_fallback) {
   if (hosts.empty()) return 0;
   auto watts = [](simgrid::s4u::Host* h) {
     if (!h->get_property("wattage_per_state")) return std::pair{0.0, 0.0};  // the plugin counts 0 W
@@ -275,7 +276,7 @@ double lockstep_device_joules(const std::vector<simgrid::s4u::Host*>& hosts, dou
   };
   const double lead = sg_host_get_consumed_energy(hosts.front());
   const auto [lead_idle, lead_max] = watts(hosts.front());
-  const double busy = lead_max > lead_idle ? (lead - lead_idle * seconds) / (lead_max - lead_idle) : 0.0;
+  const double busy = lead_max > lead_idle ? (lead - lead_idle * seconds) / (lead_max - lead_idle) : busy_fallback;
   double joules = lead;
   for (std::size_t i = 1; i < hosts.size(); ++i) {
     const auto [idle, max] = watts(hosts[i]);
@@ -566,8 +567,9 @@ RunResult run_simulation(const Scenario& sc, const RunOptions& opt) {
 
   // Device energy from SimGrid's plugin, and the idle floor it must respect.
   EnergyFigures energy;
-  for (const auto& p : prepared) {
-    energy.device_joules += lockstep_device_joules(p.hosts, engine_end);
+  for (std::size_t i = 0; i < prepared.size(); ++i) {
+    const auto& p = prepared[i];
+    energy.device_joules += lockstep_device_joules(p.hosts, engine_end, replicas[i]->busy_seconds);
     for (std::size_t k = 0; k < p.hosts.size(); ++k) {
       if (p.setup.device.power.idle) energy.idle_floor_joules += p.setup.device.power.idle->value * engine_end;
       if (p.setup.device.power.max) energy.max_power_w += p.setup.device.power.max->value;
