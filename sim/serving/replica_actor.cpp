@@ -75,7 +75,7 @@ bool RunShared::reachable(const ReplicaRuntime& from, const ReplicaRuntime& to) 
   if (!link_failures) return true;
   auto [it, fresh] = kv_routes.try_emplace({from.index, to.index});
   if (fresh) {
-    // The links of every stream of a transfer (KvTransferActor pairs the devices the same way).
+    // The links of every stream of a transfer (KvTransfer pairs the devices the same way).
     const std::size_t streams = std::min(from.hosts.size(), to.hosts.size());
     for (std::size_t i = 0; i < streams; ++i) {
       std::vector<simgrid::s4u::Link*> route;
@@ -425,10 +425,10 @@ void ReplicaActor::start_transfer(const Request& r, std::size_t k, std::vector<K
   const double bound = earliest_arrival(groups, static_cast<double>(streams), path.latency, path.bandwidth);
   to.transfer_bounds.insert(bound);
   to.incoming_blocks += to.scheduler.prefilled_blocks(r);
-  shared_.start_kv(std::make_unique<KvTransferActor>(r, rt_, to, std::move(groups), bound, shared_), rt_.hosts.front());
+  shared_.start_kv(std::make_unique<KvTransfer>(r, rt_, to, std::move(groups), bound, shared_), rt_.hosts.front());
 }
 
-void RunShared::start_kv(std::unique_ptr<KvTransferActor> job, simgrid::s4u::Host* host) {
+void RunShared::start_kv(std::unique_ptr<KvTransfer> job, simgrid::s4u::Host* host) {
   kv_jobs.push_back(std::move(job));
   // Each queued transfer has a worker of its own: a waiting one, or a new one.
   if (kv_idle_workers > 0) {
@@ -449,7 +449,7 @@ void KvTransferWorker::operator()() {
   while (true) {
     shared_.kv_jobs_ready->acquire();
     if (shared_.kv_jobs.empty()) return;  // woken at the close
-    std::unique_ptr<KvTransferActor> job = std::move(shared_.kv_jobs.front());
+    std::unique_ptr<KvTransfer> job = std::move(shared_.kv_jobs.front());
     shared_.kv_jobs.pop_front();
     (*job)();
     if (shared_.kv_closed) return;
@@ -638,7 +638,7 @@ void FrontendActor::replay() {
   spdlog::debug("frontend: all {} requests routed", feed.arrived());
 }
 
-bool KvTransferActor::send() {
+bool KvTransfer::send() {
   const std::size_t streams = std::min(from_.hosts.size(), to_->hosts.size());
   std::vector<simgrid::s4u::CommPtr> comms;
   comms.reserve(streams * groups_.size());
@@ -679,7 +679,7 @@ bool KvTransferActor::send() {
   return true;
 }
 
-bool KvTransferActor::route_again() {
+bool KvTransfer::route_again() {
   const double now = sim_now();
   shared_.kv_transfers_failed += 1;
   to_->transfer_bounds.erase(to_->transfer_bounds.find(bound_));
@@ -713,7 +713,7 @@ bool KvTransferActor::route_again() {
   return true;
 }
 
-void KvTransferActor::operator()() {
+void KvTransfer::operator()() {
   while (!send())
     if (!route_again()) return;
   to_->transfer_bounds.erase(to_->transfer_bounds.find(bound_));

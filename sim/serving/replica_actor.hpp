@@ -40,7 +40,7 @@
 namespace tokenfab {
 
 struct ReplicaRuntime;
-class KvTransferActor;
+class KvTransfer;
 class SessionDriver;
 class TimeSeriesRecorder;
 
@@ -66,14 +66,14 @@ struct RunShared {
   std::map<std::uint64_t, RequestRecord> in_transfer;  // KV on the wire, by request id
   // KV transfers run on a pool of worker actors (KvTransferWorker) rather than one new actor
   // each: creating and destroying an actor (its stack) per prompt was a tenth of a pod run's CPU.
-  std::deque<std::unique_ptr<KvTransferActor>> kv_jobs;  // transfers waiting for their worker
+  std::deque<std::unique_ptr<KvTransfer>> kv_jobs;  // transfers waiting for their worker
   simgrid::s4u::SemaphorePtr kv_jobs_ready = simgrid::s4u::Semaphore::create(0);
   std::size_t kv_idle_workers = 0;  // workers waiting for a transfer
   std::size_t kv_workers = 0;       // workers started
   std::size_t live_replicas = 0;    // replica actors still running (the only ones that start transfers)
   bool kv_closed = false;           // every replica actor has ended: no transfer will come
   // Starts a transfer now: an idle worker takes it, or a new one (on `host`).
-  void start_kv(std::unique_ptr<KvTransferActor> job, simgrid::s4u::Host* host);
+  void start_kv(std::unique_ptr<KvTransfer> job, simgrid::s4u::Host* host);
   // A replica actor ends; after the last one, idle workers end and busy ones end with their transfer.
   void replica_ended();
   std::uint64_t finished = 0;            // completed or rejected
@@ -222,10 +222,10 @@ class FrontendActor {
 //
 // A link on the way that fails (an event naming it) cuts the communications: the whole KV goes
 // again, at that instant, to a live decode replica still reachable (chosen by the decode router),
-// or the request is rejected with the reason.
-class KvTransferActor {
+// or the request is rejected with the reason. A KvTransferWorker runs it (operator()).
+class KvTransfer {
  public:
-  KvTransferActor(const Request& request, ReplicaRuntime& from, ReplicaRuntime& to, std::vector<KvGroup> groups,
+  KvTransfer(const Request& request, ReplicaRuntime& from, ReplicaRuntime& to, std::vector<KvGroup> groups,
                   double bound, RunShared& shared)
       : request_(request), from_(from), to_(&to), groups_(std::move(groups)), bound_(bound), shared_(shared) {}
   void operator()();
