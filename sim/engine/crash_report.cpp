@@ -21,7 +21,7 @@ void on_crash(int sig, siginfo_t* info, void* context) {
   const struct sigaction& previous = sig == SIGBUS ? previous_bus : previous_segv;
   if ((previous.sa_flags & SA_SIGINFO) != 0 && previous.sa_sigaction != nullptr) {
     previous.sa_sigaction(sig, info, context);
-  } else if (previous.sa_handler != SIG_DFL && previous.sa_handler != SIG_IGN && previous.sa_handler != nullptr) {
+  } else if (previous.sa_handler != SIG_DFL && previous.sa_handler != SIG_IGN) {
     previous.sa_handler(sig);
   }
   // Whatever the previous handler did, the process ends with the signal.
@@ -35,6 +35,10 @@ void install_crash_report() {
 #if defined(__SANITIZE_ADDRESS__)
   return;  // AddressSanitizer's own report of a crash says more (make test-sanitize)
 #endif
+  // Once per process: a second install would save this handler as the one to chain to.
+  static bool installed = false;
+  if (installed) return;
+  installed = true;
   struct sigaction action;
   std::memset(&action, 0, sizeof(action));
   action.sa_sigaction = on_crash;

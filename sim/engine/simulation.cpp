@@ -262,6 +262,14 @@ std::vector<PreparedReplica> prepare(const Scenario& sc, const Catalog& catalog,
   return out;
 }
 
+// Idle and full-load watts SimGrid's energy plugin uses for a host (0 W both when the host has no
+// wattage_per_state: the plugin counts 0 W).
+std::pair<double, double> plugin_watts(simgrid::s4u::Host* h) {
+  if (!h->get_property("wattage_per_state")) return {0.0, 0.0};
+  const int ps = static_cast<int>(h->get_pstate());
+  return {sg_host_get_wattmin_at(h, ps), sg_host_get_wattmax_at(h, ps)};
+}
+
 // Energy of one replica's devices over `seconds`. Its activities run on the lead device only
 // (ReplicaActor::busy_until): the plugin integrates that one, and every other device, in lockstep
 // with it, draws its own idle watts plus its (busy - idle) watts for the lead's busy time, which
@@ -269,17 +277,12 @@ std::vector<PreparedReplica> prepare(const Scenario& sc, const Catalog& catalog,
 // A lead device without power figures (a hand-written platform) gives none: `busy_fallback` then.
 double lockstep_device_joules(const std::vector<simgrid::s4u::Host*>& hosts, double seconds, double busy_fallback) {
   if (hosts.empty()) return 0;
-  auto watts = [](simgrid::s4u::Host* h) {
-    if (!h->get_property("wattage_per_state")) return std::pair{0.0, 0.0};  // the plugin counts 0 W
-    const int ps = static_cast<int>(h->get_pstate());
-    return std::pair{sg_host_get_wattmin_at(h, ps), sg_host_get_wattmax_at(h, ps)};
-  };
   const double lead = sg_host_get_consumed_energy(hosts.front());
-  const auto [lead_idle, lead_max] = watts(hosts.front());
+  const auto [lead_idle, lead_max] = plugin_watts(hosts.front());
   const double busy = lead_max > lead_idle ? (lead - lead_idle * seconds) / (lead_max - lead_idle) : busy_fallback;
   double joules = lead;
   for (std::size_t i = 1; i < hosts.size(); ++i) {
-    const auto [idle, max] = watts(hosts[i]);
+    const auto [idle, max] = plugin_watts(hosts[i]);
     joules += idle * seconds + (max - idle) * busy;
   }
   return joules;
@@ -298,9 +301,9 @@ std::vector<SeriesReplica> series_replicas(const std::vector<PreparedReplica>& p
     r.peak_bandwidth = p.setup.device.memory.bandwidth ? p.setup.device.memory.bandwidth->value : 0.0;
     r.kv_blocks = p.kv_blocks;
     for (auto* h : p.hosts) {
-      if (!h->get_property("wattage_per_state")) continue;  // no power figures: the plugin counts 0 W
-      r.idle_w += sg_host_get_wattmin_at(h, static_cast<int>(h->get_pstate()));
-      r.busy_w += sg_host_get_wattmax_at(h, static_cast<int>(h->get_pstate()));
+      const auto [idle, busy] = plugin_watts(h);
+      r.idle_w += idle;
+      r.busy_w += busy;
     }
     out.push_back(std::move(r));
   }

@@ -490,21 +490,21 @@ PlatformLayout build_layout(const PlatformSpec& spec, const Catalog& catalog) {
     // crosses the tier on its own FATPIPE link (same bandwidth, same answer): the first pair on
     // the tier's link, which carries its switches and ports, the others on `<tier>_<zone>_<zone>`
     // copies that carry none (inventory counts a tier once).
-    std::map<std::string, bool> tier_used;
+    std::map<std::string, LayoutLink> tier_copy;  // by tier: its link with no switches or ports
     auto tier_for_pair = [&](const std::string& tier, std::size_t a, std::size_t b) {
-      if (!tier_used[tier]) {
-        tier_used[tier] = true;
+      const auto it = tier_copy.find(tier);
+      if (it == tier_copy.end()) {
+        LayoutLink copy = *std::find_if(out.root.links.begin(), out.root.links.end(),
+                                        [&](const LayoutLink& l) { return l.id == tier; });
+        for (auto& [key, value] : copy.props)
+          if (key == "tokenfab:switches" || key == "tokenfab:ports") value = "0";
+        tier_copy.emplace(tier, std::move(copy));
         return tier;
       }
-      const LayoutLink* base = nullptr;
-      for (const auto& l : out.root.links)
-        if (l.id == tier) base = &l;
-      LayoutLink copy = *base;
+      LayoutLink copy = it->second;
       copy.id = fmt::format("{}_{}_{}", tier, groups[a].zone, groups[b].zone);
-      for (auto& [key, value] : copy.props)
-        if (key == "tokenfab:switches" || key == "tokenfab:ports") value = "0";
-      out.root.links.push_back(copy);
-      return copy.id;
+      out.root.links.push_back(std::move(copy));
+      return out.root.links.back().id;
     };
     if (fs.leaves <= k) {
       fs.tiers = 2;
