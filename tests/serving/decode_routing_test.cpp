@@ -53,16 +53,8 @@ RouteRun run(const std::string& tag, const std::string& router, const std::strin
   const auto r = test::run_cli("run -q " + test::write_file(dir + "/s.yaml", text) + " -o " + dir + "/out");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   RouteRun out{nlohmann::json::parse(test::read_file(dir + "/out/summary.json")), {}};
-  std::istringstream csv(test::read_file(dir + "/out/requests.csv"));
-  std::string line;
-  std::getline(csv, line);
-  while (std::getline(csv, line)) {
-    std::vector<std::string> f;
-    std::stringstream ls(line);
-    std::string v;
-    while (std::getline(ls, v, ',')) f.push_back(v);
+  for (const auto& f : test::csv_rows(test::read_file(dir + "/out/requests.csv")))
     out.decode_replica.push_back(f.at(12).empty() ? -1 : std::stoi(f.at(12)));
-  }
   return out;
 }
 

@@ -17,21 +17,6 @@ struct Result {
   std::vector<std::vector<std::string>> rows;
 };
 
-std::vector<std::vector<std::string>> csv(const std::string& text) {
-  std::vector<std::vector<std::string>> rows;
-  std::istringstream in(text);
-  std::string line;
-  std::getline(in, line);
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::stringstream ls(line);
-    std::string v;
-    while (std::getline(ls, v, ',')) f.push_back(v);
-    rows.push_back(f);
-  }
-  return rows;
-}
-
 Result run(const std::string& tag, const std::string& platform_xml, const std::string& deployment,
            const std::string& workload, const std::string& extra = "") {
   const std::string dir = test::temp_dir(tag);
@@ -41,7 +26,7 @@ Result run(const std::string& tag, const std::string& platform_xml, const std::s
                                        platform, deployment, workload, extra);
   const auto r = test::run_cli("run -q " + test::write_file(dir + "/s.yaml", text) + " -o " + dir + "/out");
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  return {nlohmann::json::parse(test::read_file(dir + "/out/summary.json")), csv(test::read_file(dir + "/out/requests.csv"))};
+  return {nlohmann::json::parse(test::read_file(dir + "/out/summary.json")), test::csv_rows(test::read_file(dir + "/out/requests.csv"))};
 }
 
 const char* kPd44 = "  pools:\n    prefill: {replicas: 1, tp: 4}\n    decode: {replicas: 1, tp: 4}";

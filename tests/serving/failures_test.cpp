@@ -35,16 +35,7 @@ Out run(const std::string& tag, const std::string& deployment, const std::string
   o.summary_text = test::read_file(dir + "/out/summary.json");
   o.csv_text = test::read_file(dir + "/out/requests.csv");
   o.summary = nlohmann::json::parse(o.summary_text);
-  std::istringstream in(o.csv_text);
-  std::string line;
-  std::getline(in, line);
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::stringstream ls(line);
-    std::string v;
-    while (std::getline(ls, v, ',')) f.push_back(v);
-    o.rows.push_back(f);
-  }
+  o.rows = test::csv_rows(o.csv_text);
   return o;
 }
 

@@ -37,16 +37,7 @@ LwRun run(const std::string& tag, const std::string& pools_extra, const std::str
   out.summary_text = test::read_file(dir + "/out/summary.json");
   out.summary = nlohmann::json::parse(out.summary_text);
   out.requests_csv = test::read_file(dir + "/out/requests.csv");
-  std::istringstream csv(out.requests_csv);
-  std::string line;
-  std::getline(csv, line);
-  while (std::getline(csv, line)) {
-    std::vector<std::string> f;
-    std::stringstream ls(line);
-    std::string v;
-    while (std::getline(ls, v, ',')) f.push_back(v);
-    out.rows.push_back(f);
-  }
+  out.rows = test::csv_rows(out.requests_csv);
   return out;
 }
 

@@ -26,14 +26,6 @@ struct Out {
   std::vector<std::string> header;
 };
 
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> f;
-  std::stringstream ls(line);
-  std::string v;
-  while (std::getline(ls, v, ',')) f.push_back(v);
-  return f;
-}
-
 // Two racks of 4 H100 (NVLink inside a rack; between racks each GPU's 4 Gb/s NIC, then the
 // racks' 800 Gb/s uplinks up0 and up1): slow enough that several KV transfers are on the wire at
 // any time.
@@ -52,11 +44,8 @@ Out run(const std::string& tag, const std::string& pools, const std::string& eve
   o.summary_text = test::read_file(dir + "/out/summary.json");
   o.csv_text = test::read_file(dir + "/out/requests.csv");
   o.summary = nlohmann::json::parse(o.summary_text);
-  std::istringstream in(o.csv_text);
-  std::string line;
-  std::getline(in, line);
-  o.header = split(line);
-  while (std::getline(in, line)) o.rows.push_back(split(line));
+  o.header = test::csv_fields(o.csv_text.substr(0, o.csv_text.find('\n')));
+  o.rows = test::csv_rows(o.csv_text);
   return o;
 }
 

@@ -14,21 +14,11 @@ namespace {
 
 // requests.csv as maps from column name to value (robust to added columns).
 std::vector<std::map<std::string, std::string>> read_rows(const std::string& text) {
-  std::istringstream in(text);
-  std::string line;
-  std::getline(in, line);
-  std::vector<std::string> header;
-  {
-    std::stringstream hs(line);
-    std::string h;
-    while (std::getline(hs, h, ',')) header.push_back(h);
-  }
+  const std::vector<std::string> header = test::csv_fields(text.substr(0, text.find('\n')));
   std::vector<std::map<std::string, std::string>> rows;
-  while (std::getline(in, line)) {
+  for (const auto& fields : test::csv_rows(text)) {
     std::map<std::string, std::string> row;
-    std::stringstream ls(line);
-    std::string v;
-    for (std::size_t i = 0; i < header.size() && std::getline(ls, v, ','); ++i) row[header[i]] = v;
+    for (std::size_t i = 0; i < header.size() && i < fields.size(); ++i) row[header[i]] = fields[i];
     rows.push_back(std::move(row));
   }
   return rows;

@@ -38,6 +38,23 @@ std::string read_file(const std::string& path) {
   return s.str();
 }
 
+std::vector<std::string> csv_fields(const std::string& line) {
+  std::vector<std::string> fields;
+  std::stringstream in(line);
+  std::string v;
+  while (std::getline(in, v, ',')) fields.push_back(v);
+  return fields;
+}
+
+std::vector<std::vector<std::string>> csv_rows(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream in(text);
+  std::string line;
+  std::getline(in, line);  // the header
+  while (std::getline(in, line)) rows.push_back(csv_fields(line));
+  return rows;
+}
+
 CliResult run_cli(const std::string& args) {
   const std::string dir = temp_dir("cli");
   const std::string out = dir + "/stdout", err = dir + "/stderr";

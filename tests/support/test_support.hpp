@@ -1,7 +1,8 @@
-// Helpers shared by tests: paths, temporary folders, and running the tokenfab binary.
+// Helpers shared by tests: paths, temporary folders, CSV rows, and running the tokenfab binary.
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace tokenfab::test {
 
@@ -15,6 +16,10 @@ std::string temp_dir(const std::string& name);
 // Writes text to a file and returns its path.
 std::string write_file(const std::string& path, const std::string& text);
 std::string read_file(const std::string& path);
+// The comma-separated fields of one CSV line (tokenfab writes no quoted commas).
+std::vector<std::string> csv_fields(const std::string& line);
+// Every row of a CSV text after its header line, split into fields (requests.csv).
+std::vector<std::vector<std::string>> csv_rows(const std::string& text);
 
 struct CliResult {
   int exit_code = -1;
